@@ -1,0 +1,65 @@
+"""Building the bot once per process: knowledge, analyser, index, database, capabilities.
+
+The order of `capabilities` is the order in which free text is offered to them; the FAQ comes
+last because it will always say something."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.analyzer import Analyzer, Lexicon
+from bot.capability import Capability
+from bot.dialogs.answers import AnswerCapability
+from bot.engine import Engine
+from bot.faq import FaqIndex
+from bot.feedback import FeedbackStore
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.paths import knowledge_dir
+from bot.settings import Settings
+from bot.state import StateStore
+from bot.storage import open_db
+
+
+@dataclass
+class Services:
+    """The heavy, shared things, built once: capabilities take what they need from here."""
+
+    settings: Settings
+    knowledge_dir: Path
+    db: sqlite_utils.Database
+    knowledge: KnowledgeBase
+    analyzer: Analyzer
+    faq: FaqIndex
+    feedback: FeedbackStore
+
+
+def load_services(settings: Settings, *, db_path: Path | str | None = "settings") -> Services:
+    """Load and validate everything; raises KnowledgeError (with every problem) on bad data."""
+    folder = knowledge_dir()
+    knowledge = load_knowledge(folder / "faq.yaml")
+    analyzer = Analyzer(Lexicon.load(folder / "lexicon.yaml"))
+    db = open_db(settings.db_path if db_path == "settings" else db_path)
+    return Services(
+        settings=settings,
+        knowledge_dir=folder,
+        db=db,
+        knowledge=knowledge,
+        analyzer=analyzer,
+        faq=FaqIndex(knowledge, analyzer),
+        feedback=FeedbackStore(db),
+    )
+
+
+def build_capabilities(services: Services) -> list[Capability]:
+    return [
+        # Multi-step and value-bearing requests first, so "문자 그만 받을래요" registers an
+        # opt-out rather than quoting the FAQ about opting out.
+        AnswerCapability(services.faq),  # last: always has something to say
+    ]
+
+
+def build_engine(services: Services) -> Engine:
+    return Engine(build_capabilities(services), StateStore(services.db), services.feedback)

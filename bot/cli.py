@@ -1,0 +1,215 @@
+"""The command line (fixed interface, see DESIGN.md): chat, ask, run, kb check, report, and the
+staff commands that other modules register through `register(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bot.conversation import Event, Reply
+from bot.knowledge import KnowledgeError, check_knowledge
+from bot.settings import Settings, SettingsError
+
+Handler = Callable[[argparse.Namespace], int]
+
+# Modules adding their own sub-commands: each has register(subparsers) setting `handler`.
+EXTENSIONS: list[str] = []
+
+
+def main(argv: list[str] | None = None) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("BOT_LOG_LEVEL", "WARNING"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler: Handler = getattr(args, "handler", None) or _default
+    try:
+        code = handler(args)
+    except KnowledgeError as exc:
+        print(f"지식 베이스 파일에 문제가 있어 시작할 수 없습니다.\n{exc}", file=sys.stderr)
+        code = 2
+    except SettingsError as exc:
+        print(f"설정 오류: {exc}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="조합 도우미: 조합원사 업무 안내 봇")
+    sub = parser.add_subparsers(dest="command")
+
+    chat = sub.add_parser("chat", help="터미널에서 대화하기 (텔레그램 없이)")
+    chat.set_defaults(handler=_chat)
+
+    ask = sub.add_parser("ask", help="메시지 하나(또는 --batch 파일의 줄마다)에 답하기")
+    ask.add_argument("message", nargs="?", default="")
+    ask.add_argument("--json", action="store_true", help="답을 JSON 한 줄로 출력")
+    ask.add_argument("--today", type=_iso_date, help="'오늘'로 볼 날짜 YYYY-MM-DD")
+    ask.add_argument("--batch", type=Path, help="한 줄에 메시지 하나씩 담긴 파일")
+    ask.add_argument("--chat", help="이어갈 대화 ID (상태는 BOT_DB에 보관)")
+    ask.add_argument("--choose", metavar="PAYLOAD", help="버튼 누르기")
+    ask.add_argument("--location", type=_lat_lon, metavar="LAT,LON", help="위치 공유")
+    ask.add_argument("--contact", metavar="PHONE", help="내 (확인된) 전화번호 공유")
+    ask.set_defaults(handler=_ask)
+
+    run = sub.add_parser("run", help="텔레그램 봇 실행 (TELEGRAM_BOT_TOKEN 필요)")
+    run.set_defaults(handler=_run)
+
+    kb = sub.add_parser("kb", help="지식 베이스 관리")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_sub.add_parser("check", help="faq.yaml과 lexicon.yaml 검사").set_defaults(handler=_kb_check)
+
+    report = sub.add_parser("report", help="답하지 못한 질문과 👎 받은 질문 (많은 순)")
+    report.add_argument("--limit", type=int, default=20)
+    report.set_defaults(handler=_report)
+
+    for module_name in EXTENSIONS:
+        module = __import__(module_name, fromlist=["register"])
+        module.register(sub)
+    return parser
+
+
+def _default(args: argparse.Namespace) -> int:
+    """`bot` alone: Telegram when a token is set, the terminal chat otherwise."""
+    if Settings.from_env().telegram_token:
+        return _run(args)
+    return _chat(args)
+
+
+# -- ask -----------------------------------------------------------------------------------
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.app import build_engine, load_services
+
+    services = load_services(Settings.from_env())
+    engine = build_engine(services)
+    today = args.today
+    if args.batch is not None:
+        try:
+            messages: Iterable[str] = args.batch.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"--batch 파일을 읽을 수 없습니다: {exc}", file=sys.stderr)
+            return 2
+        events = [Event.from_text(m) for m in messages]
+    else:
+        events = [_single_event(args)]
+    for event in events:
+        chat_id = f"ask:{args.chat}" if args.chat else f"ask-once:{uuid.uuid4().hex}"
+        reply = engine.handle(chat_id, event, today=today)
+        if not args.chat:
+            engine.states.save(chat_id, {})
+        print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else _plain(reply), flush=True)
+    return 0
+
+
+def _single_event(args: argparse.Namespace) -> Event:
+    if args.choose:
+        return Event(kind="button", payload=args.choose)
+    if args.location:
+        return Event(kind="location", location=args.location)
+    if args.contact:
+        return Event(kind="contact", phone=args.contact)
+    return Event.from_text(args.message)
+
+
+def _plain(reply: Reply) -> str:
+    lines = [reply.text]
+    if reply.buttons:
+        lines.append("")
+        lines.extend(f"  [{b.payload}] {b.label}" for b in reply.buttons)
+    return "\n".join(lines)
+
+
+# -- chat ----------------------------------------------------------------------------------
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(Settings.from_env())
+
+
+# -- run -----------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if not settings.telegram_token:
+        print("TELEGRAM_BOT_TOKEN이 설정되지 않았습니다. 터미널 대화는 `bot chat`으로 실행해 주세요.", file=sys.stderr)
+        return 2
+    try:
+        from bot.telegram_app import run_bot
+    except ImportError:
+        print("텔레그램 연결 모듈이 아직 없습니다.", file=sys.stderr)
+        return 2
+    run_bot(settings)
+    return 0
+
+
+# -- kb, report ------------------------------------------------------------------------------
+
+
+def _kb_check(args: argparse.Namespace) -> int:
+    import yaml
+
+    from bot.analyzer import lexicon_problems
+    from bot.paths import knowledge_dir
+
+    folder = knowledge_dir()
+    problems = [f"faq.yaml {p}" for p in check_knowledge(folder / "faq.yaml")]
+    try:
+        lexicon = yaml.safe_load((folder / "lexicon.yaml").read_text(encoding="utf-8"))
+        problems += [f"lexicon.yaml: {p}" for p in lexicon_problems(lexicon)]
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(f"lexicon.yaml: {exc}")
+    if problems:
+        print(f"문제 {len(problems)}건:")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    from bot.knowledge import load_knowledge
+
+    kb = load_knowledge(folder / "faq.yaml")
+    print(f"이상 없음: 항목 {len(kb.entries)}개, 분류 {len(kb.categories)}개, 문서 {len(kb.documents)}개.")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from bot.feedback import FeedbackStore
+    from bot.report import render_report
+    from bot.storage import open_db
+
+    store = FeedbackStore(open_db(Settings.from_env().db_path))
+    print(render_report(store.report(args.limit)))
+    return 0
+
+
+# -- argument types ------------------------------------------------------------------------
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"날짜는 YYYY-MM-DD 형식으로 입력해 주세요: {text}") from exc
+
+
+def _lat_lon(text: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"위치는 위도,경도 형식으로 입력해 주세요: {text}") from exc
+    return lat, lon

@@ -1,0 +1,1 @@
+"""Capabilities: one module per thing the bot can do in a conversation."""

@@ -1,0 +1,78 @@
+"""Answers from the guides: the FAQ as a capability (and the suggestion buttons it offers)."""
+
+from __future__ import annotations
+
+from bot.capability import Capability
+from bot.conversation import Button, Candidate, Reply, Turn
+from bot.faq import FaqIndex, Match, Ranking
+from bot.knowledge import Entry
+from bot.templates import render
+
+# Words that mark a question about credit rating, for choosing the contact in a fallback.
+_RATING_WORDS = frozenset(
+    ["신용평가", "신용등급", "재무제표", "부속명세서", "원클릭", "세무대리인", "동의서", "조기경보", "신용조기경보", "감사보고서"]
+)
+MAX_QUESTION_CHARS = 500
+
+
+class AnswerCapability(Capability):
+    name = "faq"
+
+    def __init__(self, index: FaqIndex) -> None:
+        self.index = index
+
+    def on_text(self, turn: Turn) -> Reply:
+        question = turn.text.strip()[:MAX_QUESTION_CHARS]
+        ranking = self.index.rank(question)
+        turn.state["last_question"] = question
+        outcome = ranking.outcome
+        if outcome == "answer" and ranking.best is not None:
+            return self.answer(turn, ranking.best.entry, ranking)
+        candidates = [_candidate(m) for m in ranking.matches[:3]]
+        if outcome == "suggest":
+            turn.state["choices"] = [c.id for c in candidates]
+            return Reply(
+                kind="suggest",
+                text=render("suggest", candidates=candidates),
+                candidates=candidates,
+                confidence=ranking.confidence,
+                buttons=[Button(_short(c.question), f"faq:{c.id}") for c in candidates],
+            )
+        return Reply(
+            kind="fallback",
+            text=render("fallback", rating=bool(set(ranking.terms) & _RATING_WORDS)),
+            confidence=ranking.confidence,
+            buttons=help_buttons(),
+        )
+
+    def on_button(self, turn: Turn, payload: str) -> Reply | None:
+        entry = self.index.kb.by_id.get(payload)
+        if entry is None:
+            return None
+        return self.answer(turn, entry, None)
+
+    def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None) -> Reply:
+        """The reply for one entry: the answer, its source, and its related questions."""
+        turn.state["last_answer"] = entry.id
+        related = [self.index.kb.by_id[r] for r in entry.related if r in self.index.kb.by_id][:3]
+        return Reply(
+            kind="answer",
+            text=render("answer", entry=entry, source=self.index.kb.source_label(entry)),
+            candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
+            confidence=ranking.confidence if ranking else 1.0,
+            buttons=[Button(_short(r.question), f"faq:{r.id}") for r in related],
+            feedback_ref=entry.id,
+        )
+
+
+def help_buttons() -> list[Button]:
+    return [Button("도움말", "menu:help")]
+
+
+def _candidate(match: Match) -> Candidate:
+    e = match.entry
+    return Candidate(id=e.id, question=e.question, answer=e.answer, score=match.score)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,152 @@
+"""The dialogue engine: (chat id, Event) in, Reply out, for every channel alike.
+
+Routing order: a pressed button goes to the capability named in its payload; a command to the
+capability that owns it; a location or contact to the first capability that takes it; text
+first to the capability holding this chat's flow, then small talk, then each capability in
+order, with the FAQ last. The chat's state is loaded before and saved after every turn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from bot.capability import Capability
+from bot.conversation import Button, Event, Reply, Turn
+from bot.feedback import FeedbackStore
+from bot.smalltalk import classify
+from bot.state import StateStore
+from bot.templates import environment, render
+
+log = logging.getLogger(__name__)
+MAX_TEXT_CHARS = 4000
+
+
+class Engine:
+    def __init__(self, capabilities: Sequence[Capability], states: StateStore, feedback: FeedbackStore) -> None:
+        self.capabilities = list(capabilities)
+        self.by_name = {c.name: c for c in self.capabilities if c.name}
+        self.by_command = {cmd: c for c in self.capabilities for cmd in c.commands}
+        self.states = states
+        self.feedback = feedback
+        # The help menu lists what the installed capabilities can do, in every template.
+        environment().globals["menu_lines"] = self.help_lines()
+
+    def handle(self, chat_id: str | int, event: Event, *, today: dt.date | None = None,
+               chat_type: str = "private") -> Reply:
+        """Answer one event and persist the chat's state."""
+        chat = str(chat_id)
+        turn = Turn(chat, event, self.states.load(chat), today or dt.date.today(), chat_type)
+        reply = self._route(turn)
+        if reply.kind == "fallback" and event.kind == "text":
+            self.feedback.record(event.text, "miss")
+        self.states.save(chat, turn.state)
+        return reply
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def _route(self, turn: Turn) -> Reply:
+        event = turn.event
+        if event.kind == "command":
+            return self._command(turn)
+        if event.kind == "button":
+            return self._button(turn)
+        if event.kind in ("location", "contact"):
+            hook = "on_location" if event.kind == "location" else "on_contact"
+            for cap in self._in_flow_order(turn):
+                reply: Reply | None = getattr(cap, hook)(turn)
+                if reply is not None:
+                    return reply
+            return Reply(kind="chat", text=render("unsupported", what=event.kind), buttons=self.menu_buttons())
+        return self._text(turn)
+
+    def _text(self, turn: Turn) -> Reply:
+        text = turn.event.text.strip()
+        if not text:
+            return Reply(kind="chat", text=render("empty"), buttons=self.menu_buttons())
+        if len(text) > MAX_TEXT_CHARS:
+            turn.event = Event(kind="text", text=text[:MAX_TEXT_CHARS], user_id=turn.event.user_id,
+                               is_admin=turn.event.is_admin)
+        flow = self.by_name.get(turn.flow() or "")
+        if flow is not None:
+            reply = flow.on_text(turn)
+            if reply is not None:
+                return reply
+            turn.end_flow()
+        small = classify(text)
+        if small is not None:
+            return self.small_talk(small)
+        for cap in self.capabilities:
+            if cap is flow:
+                continue
+            reply = cap.on_text(turn)
+            if reply is not None:
+                return reply
+        return Reply(kind="fallback", text=render("fallback", rating=False), buttons=self.menu_buttons())
+
+    def _command(self, turn: Turn) -> Reply:
+        command, argument = turn.event.command, turn.event.text.strip()
+        if command == "start" and argument in self.by_command:
+            # Deep link t.me/<bot>?start=branch behaves as /branch.
+            turn.event = Event(kind="command", command=argument, user_id=turn.event.user_id,
+                               is_admin=turn.event.is_admin)
+            return self._command(turn)
+        if command in ("start", "help"):
+            turn.end_flow()
+            name = "welcome" if command == "start" else "help"
+            return Reply(kind="chat", text=render(name), buttons=self.menu_buttons())
+        if command == "cancel":
+            had_flow = turn.flow() is not None
+            turn.end_flow()
+            return Reply(kind="chat", text=render("cancelled", had_flow=had_flow), keyboard="remove",
+                         buttons=self.menu_buttons())
+        cap = self.by_command.get(command)
+        if cap is not None:
+            reply = cap.on_command(turn)
+            if reply is not None:
+                return reply
+        return Reply(kind="chat", text=render("unknown_command", command=command),
+                     buttons=self.menu_buttons())
+
+    def _button(self, turn: Turn) -> Reply:
+        prefix, _, rest = turn.event.payload.partition(":")
+        if prefix == "menu":
+            return self._menu(turn, rest)
+        if prefix == "fb":
+            return self._feedback(turn, rest)
+        cap = self.by_name.get(prefix)
+        reply = cap.on_button(turn, rest) if cap is not None else None
+        if reply is None:
+            return Reply(kind="chat", text=render("stale_button"), buttons=self.menu_buttons())
+        return reply
+
+    def _menu(self, turn: Turn, item: str) -> Reply:
+        if item in self.by_command:
+            turn.event = Event(kind="command", command=item, user_id=turn.event.user_id,
+                               is_admin=turn.event.is_admin)
+            return self._command(turn)
+        return Reply(kind="chat", text=render("help"), buttons=self.menu_buttons())
+
+    def _feedback(self, turn: Turn, rest: str) -> Reply:
+        vote, _, entry_id = rest.partition(":")
+        if vote not in ("up", "down"):
+            return Reply(kind="chat", text=render("stale_button"))
+        question = str(turn.state.get("last_question") or "")
+        self.feedback.record(question or f"({entry_id})", "up" if vote == "up" else "down", entry_id or None)
+        return Reply(kind="chat", text=render("feedback_thanks", vote=vote))
+
+    def _in_flow_order(self, turn: Turn) -> list[Capability]:
+        flow = self.by_name.get(turn.flow() or "")
+        return ([flow] if flow else []) + [c for c in self.capabilities if c is not flow]
+
+    # -- shared replies --------------------------------------------------------------------
+
+    def help_lines(self) -> list[str]:
+        return [c.help_line for c in self.capabilities if c.help_line]
+
+    def menu_buttons(self) -> list[Button]:
+        labels = {"branch": "📍 가까운 지점", "deadline": "📅 날짜 계산", "sms": "✉️ 문자 수신 관리"}
+        return [Button(label, f"menu:{cmd}") for cmd, label in labels.items() if cmd in self.by_command]
+
+    def small_talk(self, kind: str) -> Reply:
+        return Reply(kind="chat", text=render(f"chat_{kind}"), buttons=self.menu_buttons())

@@ -1,0 +1,163 @@
+"""FAQ retrieval: each entry scores itself against a query (BM25 over its question and
+alternates, BM25 over its answer, jamo-level fuzzy similarity), and the best score is turned
+into a confidence in 0..1 that decides between answering, suggesting and admitting ignorance."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.analyzer import Analyzer
+from bot.hangul import squash, to_jamo
+from bot.knowledge import Entry, KnowledgeBase
+
+# Confidence thresholds: at or above ANSWER the bot answers; at or above SUGGEST it offers the
+# best few questions; below it says the guides do not cover the question.
+ANSWER_AT = 0.62
+SUGGEST_AT = 0.36
+K1, B = 1.2, 0.5
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float       # ranking score (relative, not comparable across queries)
+    coverage: float    # share of the query's weight this entry accounts for, 0..1
+    similarity: float  # best jamo-level similarity to one of its phrasings, 0..1
+
+
+@dataclass(frozen=True)
+class Ranking:
+    query: str
+    terms: tuple[str, ...]
+    matches: list[Match]
+    confidence: float
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+    @property
+    def outcome(self) -> str:
+        if self.best is None or self.confidence < SUGGEST_AT:
+            return "fallback"
+        return "answer" if self.confidence >= ANSWER_AT else "suggest"
+
+
+@dataclass
+class _Bm25:
+    """Okapi BM25 over a list of bags of words."""
+
+    docs: list[Counter[str]]
+    idf: dict[str, float] = field(init=False)
+    avg_len: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.docs)
+        df: Counter[str] = Counter()
+        for doc in self.docs:
+            df.update(doc.keys())
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.avg_len = sum(sum(d.values()) for d in self.docs) / max(n, 1)
+        self.lengths = [sum(d.values()) for d in self.docs]
+
+    def score(self, terms: tuple[str, ...], i: int) -> float:
+        doc = self.docs[i]
+        norm = K1 * (1 - B + B * self.lengths[i] / (self.avg_len or 1))
+        total = 0.0
+        for t in terms:
+            tf = doc.get(t)
+            if tf:
+                total += self.idf[t] * tf * (K1 + 1) / (tf + norm)
+        return total
+
+
+class FaqIndex:
+    """Built once per process from the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, analyzer: Analyzer) -> None:
+        self.kb = kb
+        self.analyzer = analyzer
+        self.entries = kb.entries
+        # One "phrasing" document per question and alternate; answers are indexed separately.
+        self.phrasing_owner: list[int] = []
+        phrasings: list[Counter[str]] = []
+        self.phrasing_jamo: list[str] = []
+        for index, entry in enumerate(self.entries):
+            for text in (entry.question, *entry.alternates):
+                self.phrasing_owner.append(index)
+                phrasings.append(Counter(analyzer.terms(text)))
+                self.phrasing_jamo.append(to_jamo(squash(text)))
+        answers = [Counter(analyzer.terms(e.answer)) for e in self.entries]
+        self.phrasings = _Bm25(phrasings)
+        self.answers = _Bm25(answers)
+        self.entry_terms = [
+            set(answers[i]) | {t for j, o in enumerate(self.phrasing_owner) if o == i for t in phrasings[j]}
+            for i in range(len(self.entries))
+        ]
+        self.by_term: dict[str, set[int]] = {}
+        for j, doc in enumerate(phrasings):
+            for t in doc:
+                self.by_term.setdefault(t, set()).add(j)
+        self.answer_by_term: dict[str, set[int]] = {}
+        for i, doc in enumerate(answers):
+            for t in doc:
+                self.answer_by_term.setdefault(t, set()).add(i)
+        vocabulary = set(self.phrasings.idf) | set(self.answers.idf)
+        analyzer.set_vocabulary(vocabulary)
+        self.max_idf = max(self.phrasings.idf.values(), default=1.0)
+
+    def weight(self, term: str) -> float:
+        """How much a query word matters: rare words more; one-syllable words and words the
+        guides never use count as unknown-but-important, which keeps coverage honest."""
+        idf = self.phrasings.idf.get(term)
+        if idf is None:
+            idf = self.answers.idf.get(term)
+        if idf is None:
+            return self.max_idf * 1.2
+        return idf * (0.5 if len(term) == 1 else 1.0)
+
+    def rank(self, query: str, limit: int = 5) -> Ranking:
+        terms = self.analyzer.terms(query, correct=True)
+        squashed = to_jamo(squash(query))
+        scores: dict[int, float] = {}
+        best_phrasing: dict[int, float] = {}
+        for j in {j for t in terms for j in self.by_term.get(t, ())}:
+            owner = self.phrasing_owner[j]
+            s = self.phrasings.score(terms, j)
+            if s > best_phrasing.get(owner, 0.0):
+                best_phrasing[owner] = s
+        for i in {i for t in terms for i in self.answer_by_term.get(t, ())}:
+            scores[i] = 0.35 * self.answers.score(terms, i)
+        for i, s in best_phrasing.items():
+            scores[i] = scores.get(i, 0.0) + s
+        similarity: dict[int, float] = {}
+        if squashed:
+            for _, sim, j in process.extract(squashed, self.phrasing_jamo, scorer=fuzz.ratio, limit=12):
+                owner = self.phrasing_owner[j]
+                similarity[owner] = max(similarity.get(owner, 0.0), sim / 100)
+        top_bm25 = max(scores.values(), default=0.0) or 1.0
+        total_weight = sum(self.weight(t) for t in terms) or 1.0
+        matches = []
+        for i in set(scores) | set(similarity):
+            covered = sum(self.weight(t) for t in terms if t in self.entry_terms[i])
+            coverage = covered / total_weight
+            sim = similarity.get(i, 0.0)
+            rank_score = 0.6 * scores.get(i, 0.0) / top_bm25 + 0.25 * coverage + 0.15 * sim
+            matches.append(Match(self.entries[i], rank_score, coverage, sim))
+        matches.sort(key=lambda m: (-m.score, m.entry.id))
+        return Ranking(query, terms, matches[:limit], self._confidence(matches))
+
+    @staticmethod
+    def _confidence(matches: list[Match]) -> float:
+        if not matches:
+            return 0.0
+        best = matches[0]
+        base = max(0.7 * best.coverage + 0.3 * best.similarity, best.similarity)
+        if len(matches) > 1 and matches[1].score > 0.92 * best.score and best.similarity < 0.9:
+            # Two entries fit about equally: better to ask than to guess.
+            base *= 0.85
+        return max(0.0, min(1.0, base))

@@ -1,0 +1,31 @@
+"""Greetings, thanks and goodbyes: recognised only when that is the whole message, so
+"감사보고서" or "안녕하세요, 수수료 있나요?" still reach the FAQ."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.hangul import squash
+
+SmallTalk = Literal["greeting", "thanks", "bye", "help"]
+
+_PATTERNS: list[tuple[SmallTalk, re.Pattern[str]]] = [
+    ("greeting", re.compile(r"^(안녕(하세요|하십니까|하세여|요)?|반갑(습니다|네요|다)|반가워(요)?|하이|헬로|hi|hello|ㅎㅇ|"
+                            r"좋은(아침|하루|오후)(입니다|이에요)?|처음뵙겠습니다|시작)+[ㅎㅋ]*$")),
+    ("thanks", re.compile(r"^(정말|너무|진짜|매우)?(감사(합니다|해요|드립니다|요)?|고마워(요)?|고맙(습니다|네요)|땡큐|thanks?|"
+                          r"thankyou|수고(하세요|하셨습니다|많으세요)?|잘알겠습니다|알겠습니다|확인했습니다|좋아요|네)+[ㅎㅋ^]*$")),
+    ("bye", re.compile(r"^(안녕히(계세요|가세요)|잘있어(요)?|바이|bye|다음에(봐요|뵐게요)?|종료)+$")),
+    ("help", re.compile(r"^(도움말|도움|도와줘(요)?|도와주세요|메뉴|help|뭐(할수있어|할수있나요|해줄수있어)(요)?|"
+                        r"무엇을할수있나요|사용법|기능)+$")),
+]
+
+
+def classify(text: str) -> SmallTalk | None:
+    key = squash(text)
+    if not key or len(key) > 20:
+        return None
+    for kind, pattern in _PATTERNS:
+        if pattern.match(key):
+            return kind
+    return None
