@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from bot.clock import today
@@ -13,10 +14,8 @@ QUIT = {"/quit", "/exit", "/q", "종료", "나가기"}
 
 
 def run_console(settings: Settings) -> int:
-    try:
-        import readline  # noqa: F401  (line editing, and Korean input that can be corrected)
-    except ImportError:
-        pass
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing, so Korean input can be corrected)
     from bot.app import build_engine, load_services
 
     print("조합 도우미를 불러오는 중입니다...", flush=True)

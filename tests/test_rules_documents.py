@@ -25,15 +25,23 @@ def bucket_of(result: DocumentList, name: str) -> str | None:
 
 
 CONSENT_CASES = [
-    pytest.param(DocumentFacts(externally_audited=True, total_assets_won=120 * BILLION), "not_needed", id="big"),
-    pytest.param(DocumentFacts(externally_audited=True, total_assets_won=300 * BILLION), "not_needed", id="bigger"),
     pytest.param(
-        DocumentFacts(externally_audited=True, total_assets_won=119 * BILLION, consent_submitted_last_year=False),
+        DocumentFacts(externally_audited=True, total_assets_won=120 * BILLION), "not_needed", id="big"
+    ),
+    pytest.param(
+        DocumentFacts(externally_audited=True, total_assets_won=300 * BILLION), "not_needed", id="bigger"
+    ),
+    pytest.param(
+        DocumentFacts(
+            externally_audited=True, total_assets_won=119 * BILLION, consent_submitted_last_year=False
+        ),
         "required",
         id="audited-small-new",
     ),
     pytest.param(
-        DocumentFacts(externally_audited=False, total_assets_won=500 * BILLION, consent_submitted_last_year=False),
+        DocumentFacts(
+            externally_audited=False, total_assets_won=500 * BILLION, consent_submitted_last_year=False
+        ),
         "required",
         id="not-audited-large",
     ),
@@ -93,10 +101,18 @@ def test_unknown_audit_status_is_undetermined() -> None:
 
 
 PROPERTY_TAX_CASES = [
-    pytest.param(DocumentFacts(externally_audited=False, ceo_net_property_tax_won=500_000), "optional", id="50"),
-    pytest.param(DocumentFacts(externally_audited=False, ceo_net_property_tax_won=2_000_000), "optional", id="200"),
-    pytest.param(DocumentFacts(externally_audited=False, ceo_net_property_tax_won=499_999), "not_needed", id="low"),
-    pytest.param(DocumentFacts(externally_audited=True, ceo_net_property_tax_won=3_000_000), "not_needed", id="aud"),
+    pytest.param(
+        DocumentFacts(externally_audited=False, ceo_net_property_tax_won=500_000), "optional", id="50"
+    ),
+    pytest.param(
+        DocumentFacts(externally_audited=False, ceo_net_property_tax_won=2_000_000), "optional", id="200"
+    ),
+    pytest.param(
+        DocumentFacts(externally_audited=False, ceo_net_property_tax_won=499_999), "not_needed", id="low"
+    ),
+    pytest.param(
+        DocumentFacts(externally_audited=True, ceo_net_property_tax_won=3_000_000), "not_needed", id="aud"
+    ),
     pytest.param(DocumentFacts(), "optional", id="conditional"),
 ]
 

@@ -27,7 +27,12 @@ def test_expiry(earned: date, expiry: date) -> None:
 
 @pytest.mark.parametrize(
     ("on", "valid"),
-    [(date(2026, 3, 9), False), (date(2026, 3, 10), True), (date(2027, 3, 10), True), (date(2027, 3, 11), False)],
+    [
+        (date(2026, 3, 9), False),
+        (date(2026, 3, 10), True),
+        (date(2027, 3, 10), True),
+        (date(2027, 3, 11), False),
+    ],
 )
 def test_is_valid(on: date, valid: bool) -> None:
     assert is_mileage_valid(date(2026, 3, 10), on) is valid
