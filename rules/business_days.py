@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import cache
 from types import MappingProxyType
@@ -54,3 +54,9 @@ def previous_business_day(d: date) -> date:
     while not is_business_day(d):
         d -= timedelta(days=1)
     return d
+
+
+def preload(years: Iterable[int]) -> None:
+    """Build the holiday tables of these years now, so no reply pays for the first lookup."""
+    for year in years:
+        holidays_of(year)

@@ -19,12 +19,10 @@ def is_month_end(d: date) -> bool:
 
 
 def add_months_end(d: date, months: int) -> date:
-    """End of the month that lies `months` months after d's month.
-
-    The guide treats a 결산일 as "the end of month M", so F + n months is the end of month M + n:
-    2017-09-30 + 5 months is 2018-02-28 and 2028-02-29 + 3 months is 2028-05-31, which is what the
-    guide's table shows (every window ends on the 10th, every validity on a month end).
-    """
+    """End of the month that lies `months` months after d's month (negative goes back)."""
+    # A 결산일 is "the end of month M", so F + n months is the end of month M + n, never a clamped
+    # day: 2028-02-29 + 3 months is 2028-05-31 (not 05-29) and 2017-09-30 + 5 months 2018-02-28.
+    # That is what the guide's table shows: every window ends on a 10th, every validity on a month end.
     index = d.year * 12 + (d.month - 1) + months
     return month_end(index // 12, index % 12 + 1)
 

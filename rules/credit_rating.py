@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from rules.calendar_math import add_months_end, is_month_end, month_end
 from rules.errors import RuleInputError
@@ -11,12 +13,14 @@ from rules.formatting import format_date
 from rules.sources import GUIDE_TABLE_NOTE, RATING_LATE, RATING_WINDOW, RULE_APPLIED_NOTE
 
 # The guide's printed cases: 결산일 → (신청 시작, 신청 마감, 지금 등급 유효기한).
-GUIDE_CASES: dict[date, tuple[date, date, date]] = {
-    date(2016, 12, 31): (date(2017, 4, 1), date(2017, 6, 10), date(2017, 6, 30)),
-    date(2017, 3, 31): (date(2017, 7, 1), date(2017, 9, 10), date(2017, 9, 30)),
-    date(2017, 6, 30): (date(2017, 10, 1), date(2017, 12, 10), date(2017, 12, 31)),
-    date(2017, 9, 30): (date(2018, 1, 1), date(2018, 3, 10), date(2018, 3, 31)),
-}
+GUIDE_CASES: Mapping[date, tuple[date, date, date]] = MappingProxyType(
+    {
+        date(2016, 12, 31): (date(2017, 4, 1), date(2017, 6, 10), date(2017, 6, 30)),
+        date(2017, 3, 31): (date(2017, 7, 1), date(2017, 9, 10), date(2017, 9, 30)),
+        date(2017, 6, 30): (date(2017, 10, 1), date(2017, 12, 10), date(2017, 12, 31)),
+        date(2017, 9, 30): (date(2018, 1, 1), date(2018, 3, 10), date(2018, 3, 31)),
+    }
+)
 
 # Q&A 절차 개요 1: late applications are taken, at a price.
 LATE_NOTE = (
@@ -67,6 +71,7 @@ class MonthSchedule:
 
 
 def _require_month_end(fiscal_year_end: date) -> None:
+    """Refuse a 결산일 that is not a month end, suggesting the month's end."""
     if not is_month_end(fiscal_year_end):
         d = fiscal_year_end
         raise RuleInputError(
@@ -136,7 +141,7 @@ def next_schedule_for_month(month: int, today: date) -> MonthSchedule:
     if late:
         reasons.append(
             f"지난 기간에 신청하지 않으셨다면 지금 등급은 {format_date(previous.held_valid_until)}까지만 "
-            f"유효하니 서둘러 신청해 주세요."
+            "유효하니 서둘러 신청해 주세요."
         )
     reasons.append(
         f"{format_date(previous.fiscal_year_end)} 결산으로 받은 등급은 "

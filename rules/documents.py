@@ -81,6 +81,7 @@ _NOTES = (
 
 
 def _check(facts: DocumentFacts) -> None:
+    """Refuse negative amounts."""
     if facts.total_assets_won is not None and facts.total_assets_won < 0:
         raise RuleInputError("총자산은 0원 이상으로 알려 주세요.")
     if facts.ceo_net_property_tax_won is not None and facts.ceo_net_property_tax_won < 0:

@@ -39,6 +39,7 @@ class EvaluationResult:
 
 
 def _check(facts: EvaluationFacts) -> None:
+    """Refuse counts a member cannot have (negative years or days)."""
     if facts.years_of_statements is not None and facts.years_of_statements < 0:
         raise RuleInputError("재무제표 연수는 0 이상으로 알려 주세요.")
     if facts.loan_overdue_days is not None and facts.loan_overdue_days < 0:

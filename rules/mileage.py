@@ -28,11 +28,10 @@ class MileageBalance:
 
 
 def mileage_expiry(earned: date) -> date:
-    """Last day a mileage earned on `earned` can be used: the same date a year later.
-
-    Counting as the 민법 does (초일 불산입, 제157조·제160조), one year from the day of issue ends
-    on the same date a year on; a 2월 29일 mileage ends on 2월 28일, the day before 3월 1일.
-    """
+    """Last day a mileage earned on `earned` can be used: the same date a year later."""
+    # Counted as the 민법 counts a period of years (초일 불산입, 제157조·제160조): it starts the next
+    # day and ends the day before that date a year on, i.e. on the same date; a 2월 29일 mileage
+    # starts 3월 1일 and so ends 2월 28일.
     return add_years(earned, VALIDITY_YEARS)
 
 

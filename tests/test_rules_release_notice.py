@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.business_days import holiday_name, is_business_day, previous_business_day
+from rules.business_days import holiday_name, holidays_of, is_business_day, preload, previous_business_day
 from rules.errors import RuleInputError
 from rules.release_notice import (
     MIN_AMOUNT,
@@ -137,6 +137,13 @@ def test_plan_send_date_already_past() -> None:
 def test_plan_end_date_in_past_is_refused() -> None:
     with pytest.raises(RuleInputError, match="이미 지났습니다"):
         plan_notice("계약", 50_000_000, date(2026, 11, 30), today=date(2026, 12, 1))
+
+
+def test_preload_builds_each_year_once() -> None:
+    preload(range(2030, 2033))
+    before = holidays_of.cache_info().hits
+    assert is_business_day(date(2031, 3, 3)) is False  # 삼일절 substitute day
+    assert holidays_of.cache_info().hits == before + 1
 
 
 def test_years_without_holiday_data_are_refused() -> None:
