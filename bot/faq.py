@@ -117,7 +117,8 @@ class FaqIndex:
         if idf is None:
             idf = self.answers.idf.get(term)
         if idf is None:
-            return self.max_idf * 1.2
+            # A one-syllable unknown is usually a mistyped verb stem ("잇" for "있"), not a topic.
+            return self.max_idf * (0.3 if len(term) == 1 else 1.2)
         return idf * (0.5 if len(term) == 1 else 1.0)
 
     def rank(self, query: str, limit: int = 5) -> Ranking:
@@ -153,11 +154,19 @@ class FaqIndex:
 
     @staticmethod
     def _confidence(matches: list[Match]) -> float:
+        """Coverage says the entry speaks of everything asked; similarity says the message reads
+        like one of its phrasings. A near-tie with the runner-up lowers confidence, so a bare
+        "수수료" offers the fee entries instead of picking one."""
         if not matches:
             return 0.0
         best = matches[0]
-        base = max(0.7 * best.coverage + 0.3 * best.similarity, best.similarity)
-        if len(matches) > 1 and matches[1].score > 0.92 * best.score and best.similarity < 0.9:
-            # Two entries fit about equally: better to ask than to guess.
-            base *= 0.85
+        base = 0.6 * best.coverage + 0.4 * best.similarity
+        if best.similarity >= 0.85:
+            base = max(base, best.similarity)
+        if len(matches) > 1 and best.similarity < 0.9:
+            ratio = matches[1].score / best.score if best.score else 1.0
+            if ratio > 0.9:
+                base *= 0.75
+            elif ratio > 0.8:
+                base *= 0.9
         return max(0.0, min(1.0, base))

@@ -1,0 +1,46 @@
+# Everything a newcomer needs: `make run` and `make test` create the virtual environment,
+# install the project and then do their job. Only Python 3.11+ and make are required.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run chat test lint bench eval check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The bot: Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the local terminal chat.
+run: install
+	$(BIN)/bot
+
+chat: install
+	$(BIN)/bot chat
+
+## The whole test suite (offline, deterministic).
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check bot rules tests scripts
+	$(BIN)/mypy bot rules
+
+## Speed and memory figures (see scripts/).
+bench: install
+	$(BIN)/python scripts/bench.py
+	@for script in scripts/bench_rules.py scripts/bench_branches.py scripts/bench_telegram.py; do \
+		if [ -f $$script ]; then echo; echo "== $$script"; $(BIN)/python $$script || exit 1; fi; \
+	done
+
+## The development question set (needs ../shared).
+eval: install
+	$(BIN)/python ../shared/eval/grade.py ../shared/eval/dev.yaml
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
