@@ -19,6 +19,8 @@ from bot.knowledge import Entry, KnowledgeBase
 ANSWER_AT = 0.62
 SUGGEST_AT = 0.36
 K1, B = 1.2, 0.5
+# Ranking mixes BM25 (relative to the best hit), coverage and jamo similarity.
+W_BM25, W_COVER, W_SIM = 0.6, 0.25, 0.15
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,17 @@ class FaqIndex:
                 self.answer_by_term.setdefault(t, set()).add(i)
         vocabulary = set(self.phrasings.idf) | set(self.answers.idf)
         analyzer.set_vocabulary(vocabulary)
-        self.max_idf = max(self.phrasings.idf.values(), default=1.0)
+        # Weights count entries, not phrasings: a word all of one entry's phrasings repeat
+        # ("주체값") is as distinctive as a word said once.
+        n = len(self.entries)
+        entry_df = Counter(t for terms in self.entry_terms for t in terms)
+        self.entry_idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in entry_df.items()}
+        self.max_idf = max(self.entry_idf.values(), default=1.0)
 
     def weight(self, term: str) -> float:
         """How much a query word matters: rare words more; one-syllable words and words the
         guides never use count as unknown-but-important, which keeps coverage honest."""
-        idf = self.phrasings.idf.get(term)
-        if idf is None:
-            idf = self.answers.idf.get(term)
+        idf = self.entry_idf.get(term)
         if idf is None:
             # A one-syllable unknown is usually a mistyped verb stem ("잇" for "있"), not a topic.
             return self.max_idf * (0.3 if len(term) == 1 else 1.2)
@@ -147,7 +152,7 @@ class FaqIndex:
             covered = sum(self.weight(t) for t in terms if t in self.entry_terms[i])
             coverage = covered / total_weight
             sim = similarity.get(i, 0.0)
-            rank_score = 0.6 * scores.get(i, 0.0) / top_bm25 + 0.25 * coverage + 0.15 * sim
+            rank_score = W_BM25 * scores.get(i, 0.0) / top_bm25 + W_COVER * coverage + W_SIM * sim
             matches.append(Match(self.entries[i], rank_score, coverage, sim))
         matches.sort(key=lambda m: (-m.score, m.entry.id))
         return Ranking(query, terms, matches[:limit], self._confidence(matches))

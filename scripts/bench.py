@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = 1500
 KIWI_ALONE = (
-    "import resource\nfrom kiwipiepy import Kiwi\nKiwi().tokenize('신용평가 수수료가 있나요')\n"
+    "import resource\nfrom kiwipiepy import Kiwi\nKiwi(load_typo_dict=False, load_multi_dict=False).tokenize('신용평가 수수료가 있나요')\n"
     "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
 )
 OUT_OF_SCOPE = ["내일 날씨 어때요", "삼성전자 주가", "점심 뭐 먹지", "종합소득세 신고 기한", "로또 번호 알려줘"]
