@@ -20,10 +20,12 @@ from bot.hangul import to_jamo
 CONTENT_TAGS = ("NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA")
 # Stems that carry no topic: "하다", "되다", "있다", "알려 주다", "싶다"...
 STOP_STEMS = frozenset(["하", "되", "있", "이", "것", "수", "주", "알리", "싶", "좀", "뭐", "어떻", "그렇", "이렇", "때", "거", "건", "등", "보", "들", "나", "저", "제", "우리", "요"])
-# Adverbs that change what is asked ("안 받아도", "다시 제출", "직접 보내"); other adverbs go.
-KEPT_ADVERBS = frozenset({"안", "못", "다시", "직접", "따로"})
+# Adverbs and pronouns that change what is asked ("안 받아도", "다시 제출", "언제까지"); the
+# rest go.
+KEPT_ADVERBS = frozenset({"안", "못", "다시", "직접", "따로", "언제"})
 # A typo is corrected only to a known word at least this similar (rapidfuzz ratio on jamo).
 TYPO_CUTOFF = 80.0
+SHORT_TYPO_CUTOFF = 90.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Analyzer:
     _cache: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
     _joined: dict[str, str] = field(init=False, default_factory=dict)
     _vocab_keys: list[str] = field(init=False, default_factory=list)
+    _known: frozenset[str] = field(init=False, default_factory=frozenset)
 
     def __post_init__(self) -> None:
         # The typo and multi-word dictionaries serve Kiwi's own typo correction, which we do
@@ -111,6 +114,7 @@ class Analyzer:
     def set_vocabulary(self, words: set[str]) -> None:
         """The words the index knows; unknown query words are corrected towards these."""
         self.vocabulary = {to_jamo(w): w for w in words if len(w) >= 2}
+        self._known = frozenset(words)
         self._vocab_keys = list(self.vocabulary)
         self._cache.clear()
 
@@ -142,7 +146,7 @@ class Analyzer:
     def _raw_terms(self, text: str) -> list[str]:
         words = []
         for token in self.kiwi.tokenize(text):
-            if token.tag.startswith(CONTENT_TAGS) or (token.tag == "MAG" and token.form in KEPT_ADVERBS):
+            if token.tag.startswith(CONTENT_TAGS) or (token.tag in ("MAG", "NP") and token.form in KEPT_ADVERBS):
                 words.append(token.form.lower())
         # Adjacent words that spell a known compound ("보증" "해제") also count as the compound.
         joined = []
@@ -164,7 +168,7 @@ class Analyzer:
         fixed = []
         for i, word in enumerate(words):
             canonical = self.lexicon.synonyms.get(word, word)
-            if canonical in self.vocabulary.values() or word in self.parts or len(word) < 2:
+            if canonical in self._known or word in self.parts or len(word) < 2 or word in STOP_STEMS:
                 fixed.append(word)
                 continue
             # A slip often splits a word ("신요"+"평가"): try it joined with its neighbour first.
@@ -172,9 +176,9 @@ class Analyzer:
             if i + 1 < len(words):
                 candidates.insert(0, word + words[i + 1])
             for candidate in candidates:
-                match = process.extractOne(
-                    to_jamo(candidate), self._vocab_keys, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-                )
+                # Two-syllable words sit close to many others ("추천"/"출처"): demand more.
+                cutoff = TYPO_CUTOFF if len(candidate) > 2 else SHORT_TYPO_CUTOFF
+                match = process.extractOne(to_jamo(candidate), self._vocab_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
                 if match:
                     fixed.append(self.vocabulary[match[0]])
                     break

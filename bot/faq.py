@@ -16,11 +16,12 @@ from bot.knowledge import Entry, KnowledgeBase
 
 # Confidence thresholds: at or above ANSWER the bot answers; at or above SUGGEST it offers the
 # best few questions; below it says the guides do not cover the question.
-ANSWER_AT = 0.62
-SUGGEST_AT = 0.36
+ANSWER_AT = 0.55
+SUGGEST_AT = 0.33
 K1, B = 1.2, 0.5
 # Ranking mixes BM25 (relative to the best hit), coverage and jamo similarity.
 W_BM25, W_COVER, W_SIM = 0.6, 0.25, 0.15
+SIMILARITY_FLOOR = 0.45
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,9 @@ class FaqIndex:
         guides never use count as unknown-but-important, which keeps coverage honest."""
         idf = self.entry_idf.get(term)
         if idf is None:
-            # A one-syllable unknown is usually a mistyped verb stem ("잇" for "있"), not a topic.
-            return self.max_idf * (0.3 if len(term) == 1 else 1.2)
+            # A one-syllable unknown is usually a mistyped verb stem ("잇" for "있"), not a topic;
+            # a longer one ("날씨", "비트코인") is a topic the guides never mention.
+            return 0.0 if len(term) == 1 else self.max_idf
         return idf * (0.5 if len(term) == 1 else 1.0)
 
     def rank(self, query: str, limit: int = 5) -> Ranking:
@@ -146,11 +148,11 @@ class FaqIndex:
                 owner = self.phrasing_owner[j]
                 similarity[owner] = max(similarity.get(owner, 0.0), sim / 100)
         top_bm25 = max(scores.values(), default=0.0) or 1.0
-        total_weight = sum(self.weight(t) for t in terms) or 1.0
+        total_weight = sum(self.weight(t) for t in terms)
         matches = []
         for i in set(scores) | set(similarity):
             covered = sum(self.weight(t) for t in terms if t in self.entry_terms[i])
-            coverage = covered / total_weight
+            coverage = covered / total_weight if total_weight else 0.0
             sim = similarity.get(i, 0.0)
             rank_score = W_BM25 * scores.get(i, 0.0) / top_bm25 + W_COVER * coverage + W_SIM * sim
             matches.append(Match(self.entries[i], rank_score, coverage, sim))
@@ -165,7 +167,10 @@ class FaqIndex:
         if not matches:
             return 0.0
         best = matches[0]
-        base = 0.6 * best.coverage + 0.4 * best.similarity
+        # Unrelated Korean strings already share ~40% of their jamo; only what is above that
+        # floor says "this reads like one of the entry's questions".
+        resemblance = max(0.0, (best.similarity - SIMILARITY_FLOOR) / (1 - SIMILARITY_FLOOR))
+        base = 0.6 * best.coverage + 0.4 * resemblance
         if best.similarity >= 0.85:
             base = max(base, best.similarity)
         if len(matches) > 1 and best.similarity < 0.9:

@@ -129,7 +129,11 @@ def _parse(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
+        if context is not None and mark is not None and context.line != mark.line:
+            # An unclosed quote or bracket is reported where the file ends; say where it began.
+            reason += f" ({context.line + 1}행에서 시작한 부분)"
         return None, [Problem(f"YAML 문법 오류: {reason}", line=None if mark is None else mark.line + 1)]
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         return None, [Problem("최상위는 documents, categories, entries를 가진 매핑이어야 합니다.", line=1)]

@@ -1,0 +1,62 @@
+"""Shared, built-once test helpers: Kiwi takes about a second to load, so every test module
+reuses one analyser and one index, each test getting its own in-memory database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from bot.analyzer import Analyzer, Lexicon
+from bot.app import Services, build_engine
+from bot.conversation import Event, Reply
+from bot.engine import Engine
+from bot.faq import FaqIndex
+from bot.feedback import FeedbackStore
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.paths import knowledge_dir
+from bot.settings import Settings
+from bot.storage import open_db
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@cache
+def knowledge() -> KnowledgeBase:
+    return load_knowledge(knowledge_dir() / "faq.yaml")
+
+
+@cache
+def analyzer() -> Analyzer:
+    return Analyzer(Lexicon.load(knowledge_dir() / "lexicon.yaml"))
+
+
+@cache
+def faq_index() -> FaqIndex:
+    return FaqIndex(knowledge(), analyzer())
+
+
+def services(settings: Settings | None = None) -> Services:
+    """The app's services around a fresh in-memory database."""
+    db = open_db(None)
+    return Services(
+        settings=settings or Settings(),
+        knowledge_dir=knowledge_dir(),
+        db=db,
+        knowledge=knowledge(),
+        analyzer=analyzer(),
+        faq=faq_index(),
+        feedback=FeedbackStore(db),
+    )
+
+
+def engine(settings: Settings | None = None) -> Engine:
+    """The whole bot, as `bot ask` builds it, on a fresh in-memory database."""
+    return build_engine(services(settings))
+
+
+def say(bot: Engine, text: str, chat: str = "t1") -> Reply:
+    return bot.handle(chat, Event.from_text(text), today=TODAY)
+
+
+def press(bot: Engine, payload: str, chat: str = "t1") -> Reply:
+    return bot.handle(chat, Event(kind="button", payload=payload), today=TODAY)

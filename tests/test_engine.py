@@ -1,0 +1,105 @@
+"""The engine as every channel sees it: small talk, commands, deep links, suggestions pressed
+as buttons, feedback, honest fallbacks, and state that survives a new engine on the same file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import Services, build_engine
+from bot.conversation import Event
+from bot.feedback import FeedbackStore
+from bot.storage import open_db
+from support import TODAY, engine, knowledge, press, say, services
+
+
+def test_a_greeting_gets_the_menu_not_an_faq_entry() -> None:
+    reply = say(engine(), "안녕하세요!")
+    assert reply.kind == "chat"
+    assert "도와드릴" in reply.text
+    assert reply.candidates == []
+
+
+def test_thanks_and_a_word_containing_thanks_are_told_apart() -> None:
+    bot = engine()
+    assert say(bot, "감사합니다 ^^").kind == "chat"
+    assert say(bot, "감사보고서 내야 하나요").kind in ("answer", "suggest")
+
+
+def test_a_confident_answer_names_its_source_and_offers_feedback() -> None:
+    reply = say(engine(), "공인인증서 발급 은행을 바꾸고 싶어요")
+    assert reply.kind == "answer"
+    assert reply.candidates[0].id == "cert-change-bank"
+    assert "출처: 조합업무 Q&A" in reply.text
+    assert reply.feedback_ref == "cert-change-bank"
+    assert reply.text.splitlines()[0].strip()
+
+
+def test_a_suggestion_pressed_as_a_button_answers_it() -> None:
+    bot = engine()
+    reply = say(bot, "수수료")
+    assert reply.kind == "suggest"
+    assert reply.text.startswith("혹시 이 질문을 찾으셨나요?")
+    assert [b.payload for b in reply.buttons] == [f"faq:{c.id}" for c in reply.candidates]
+    chosen = press(bot, reply.buttons[0].payload)
+    assert chosen.kind == "answer"
+    assert chosen.feedback_ref == reply.candidates[0].id
+
+
+def test_a_fallback_says_so_points_to_a_contact_and_is_logged_for_the_report() -> None:
+    bot = engine()
+    reply = say(bot, "오늘 서울 날씨 어때요")
+    assert reply.kind == "fallback"
+    assert "찾지 못했습니다" in reply.text
+    assert "02-3449-8738" in reply.text
+    assert [line.question for line in bot.feedback.report()] == ["오늘 서울 날씨 어때요"]
+
+
+def test_thumbs_down_is_stored_with_the_question_and_masks_numbers() -> None:
+    bot = engine()
+    say(bot, "010-1234-5678 번호로 문자 안 와요 수수료 있어요?")
+    reply = press(bot, "fb:down:sms-fee")
+    assert reply.kind == "chat"
+    [line] = bot.feedback.report()
+    assert line.downvotes == 1 and line.entry_id == "sms-fee"
+    assert "1234" not in line.question and "5678" in line.question
+
+
+def test_commands_help_cancel_unknown_and_deep_links() -> None:
+    bot = engine()
+    start = bot.handle("c", Event.from_text("/start"), today=TODAY)
+    assert start.kind == "chat" and "조합 도우미" in start.text
+    assert "/help" in bot.handle("c", Event.from_text("/help"), today=TODAY).text
+    assert "없는 명령" in bot.handle("c", Event.from_text("/frobnicate"), today=TODAY).text
+    assert "취소할 진행 중인 대화가 없습니다" in bot.handle("c", Event.from_text("/cancel"), today=TODAY).text
+    assert bot.handle("c", Event.from_text("/start@johap_bot"), today=TODAY).kind == "chat"
+
+
+def test_odd_input_gets_a_polite_reply() -> None:
+    bot = engine()
+    assert "비어 있습니다" in say(bot, "   ").text
+    assert say(bot, "가" * 20_000).kind in ("fallback", "suggest", "answer")
+    assert "사용할 수 없습니다" in press(bot, "faq:no-such-entry").text
+    assert "사용할 수 없습니다" in press(bot, "nonsense").text
+
+
+def test_state_survives_a_new_engine_on_the_same_database(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+
+    def fresh() -> Services:
+        base = services()
+        db = open_db(path)
+        return Services(base.settings, base.knowledge_dir, db, base.knowledge, base.analyzer, base.faq,
+                        FeedbackStore(db))
+
+    first = build_engine(fresh())
+    say(first, "010 번호 말고 수수료 질문입니다", chat="42")
+    second = build_engine(fresh())
+    assert second.states.load("42")["last_question"].endswith("수수료 질문입니다")
+
+
+def test_every_entry_answer_fits_one_telegram_message() -> None:
+    bot = engine()
+    for entry in knowledge().entries:
+        reply = press(bot, f"faq:{entry.id}")
+        assert reply.kind == "answer"
+        assert len(reply.text) <= 4096

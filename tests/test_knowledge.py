@@ -1,0 +1,73 @@
+"""Loading and validating knowledge/faq.yaml: the real file, and broken files (one per
+problem, in tests/data/kb_bad/, each naming the message and line it must produce)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.knowledge import KnowledgeError, check_knowledge, load_knowledge
+from bot.paths import knowledge_dir
+from support import knowledge
+
+BAD = sorted((Path(__file__).parent / "data" / "kb_bad").glob("*.yaml"))
+
+
+def test_the_knowledge_base_loads_and_covers_both_guides() -> None:
+    kb = knowledge()
+    by_doc = {doc: [e for e in kb.entries if e.source.doc == doc] for doc in kb.documents}
+    assert len(by_doc["qa"]) >= 9
+    assert len(by_doc["guide2017"]) >= 80
+    assert all(len(e.alternates) >= 4 for e in kb.entries)
+
+
+@pytest.mark.parametrize("topic", [
+    "기관코드", "403", "02-3449-8738", "1566-2544", "02-3771-1100", "02-6240-1041", "bigservice", "xw_install2",
+])
+def test_facts_members_ask_for_directly_are_in_some_answer(topic: str) -> None:
+    assert any(topic in e.answer for e in knowledge().entries)
+
+
+def test_no_answer_keeps_an_ocr_slip_the_corrections_list() -> None:
+    corrections = yaml.safe_load((knowledge_dir() / "corrections.yaml").read_text(encoding="utf-8"))
+    slips = {c["wrong"] for c in corrections["corrections"] if c["kind"] == "ocr" and len(c["wrong"]) >= 3}
+    assert slips, "the corrections list names the scanned text's slips"
+    for entry in knowledge().entries:
+        for slip in slips:
+            assert slip not in entry.answer, f"{entry.id} still says {slip}"
+
+
+def test_phone_numbers_are_written_in_full() -> None:
+    for entry in knowledge().entries:
+        assert not re.search(r"\(0\d{1,2}\)\s*\d", entry.answer), entry.id
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_a_broken_file_names_entry_field_and_line(path: Path) -> None:
+    header = path.read_text(encoding="utf-8").splitlines()
+    expected = [line.removeprefix("# expect: ") for line in header if line.startswith("# expect: ")]
+    line = next(int(h.removeprefix("# expect-line: ")) for h in header if h.startswith("# expect-line: "))
+    problems = [str(p) for p in check_knowledge(path)]
+    for message in expected:
+        assert any(message in p for p in problems), (message, problems)
+    assert any(p.startswith(f"{line}행") for p in problems), problems
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(path)
+    assert len(raised.value.problems) == len(problems)
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    text = (Path(__file__).parent / "data" / "kb_bad" / "unknown_category_and_doc.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "faq.yaml"
+    broken.write_text(text.replace("    answer: 무료입니다.", "    answer: ''"), encoding="utf-8")
+    assert len(check_knowledge(broken)) == 3
+
+
+def test_a_missing_or_non_utf8_file_is_a_clear_problem(tmp_path: Path) -> None:
+    assert "파일이 없습니다" in str(check_knowledge(tmp_path / "nope.yaml")[0])
+    cp949 = tmp_path / "faq.yaml"
+    cp949.write_bytes("entries: [문자]".encode("cp949"))
+    assert "UTF-8" in str(check_knowledge(cp949)[0])

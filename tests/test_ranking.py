@@ -1,0 +1,58 @@
+"""Ranking and confidence on questions of our own phrasing (tests/data/faq_questions.yaml),
+and the three outcomes: a confident answer, did-you-mean suggestions, an honest fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support import faq_index
+
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "faq_questions.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("item", QUESTIONS, ids=[q["q"] for q in QUESTIONS])
+def test_the_right_entry_is_among_the_first_three_and_never_a_fallback(item: dict[str, str]) -> None:
+    ranking = faq_index().rank(item["q"])
+    assert item["id"] in [m.entry.id for m in ranking.matches[:3]]
+    assert ranking.outcome != "fallback"
+
+
+def test_most_questions_get_the_right_answer_outright_and_none_a_wrong_one() -> None:
+    right = wrong = 0
+    for item in QUESTIONS:
+        ranking = faq_index().rank(item["q"])
+        if ranking.outcome == "answer" and ranking.best is not None:
+            if ranking.best.entry.id == item["id"]:
+                right += 1
+            else:
+                wrong += 1
+    assert right / len(QUESTIONS) >= 0.85
+    assert wrong <= 1
+
+
+@pytest.mark.parametrize("typed", ["신요평가 수수료 잇나요", "보증해제문자수신거부방법", "공인인증서발급은행변경"])
+def test_typos_and_missing_spaces_still_answer(typed: str) -> None:
+    assert faq_index().rank(typed).outcome == "answer"
+
+
+@pytest.mark.parametrize("typed", ["수수료", "유효기간", "전송"])
+def test_a_bare_word_that_fits_several_entries_is_a_suggestion(typed: str) -> None:
+    ranking = faq_index().rank(typed)
+    assert ranking.outcome == "suggest"
+    assert len(ranking.matches) >= 3
+
+
+@pytest.mark.parametrize("typed", [
+    "오늘 서울 날씨 어때요", "코스피 지수 알려줘", "이더리움 가격", "종합소득세 신고 기한",
+    "부가가치세 환급 언제 돼요", "점심 메뉴 추천", "보증보험 가입비 얼마", "", "ㅋㅋㅋㅋ", "1234",
+])
+def test_out_of_scope_is_never_a_confident_answer(typed: str) -> None:
+    assert faq_index().rank(typed).outcome != "answer"
+
+
+def test_confidence_is_a_share() -> None:
+    for item in QUESTIONS[:10]:
+        assert 0.0 <= faq_index().rank(item["q"]).confidence <= 1.0
