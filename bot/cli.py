@@ -20,7 +20,7 @@ from bot.settings import Settings, SettingsError
 Handler = Callable[[argparse.Namespace], int]
 
 # Modules adding their own sub-commands: each has register(subparsers) setting `handler`.
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["bot.cli_sms"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -175,6 +175,12 @@ def _kb_check(args: argparse.Namespace) -> int:
         problems += [f"lexicon.yaml: {p}" for p in lexicon_problems(lexicon)]
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"lexicon.yaml: {exc}")
+    if not problems:
+        from bot.corrections import correction_problems
+        from bot.knowledge import load_knowledge as load
+
+        documents = {key: doc.file for key, doc in load(folder / "faq.yaml").documents.items()}
+        problems += [f"corrections.yaml: {p}" for p in correction_problems(folder / "corrections.yaml", documents)]
     if problems:
         print(f"문제 {len(problems)}건:")
         for problem in problems:

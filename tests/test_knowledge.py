@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.corrections import correction_problems, seeds_dir
 from bot.knowledge import KnowledgeError, check_knowledge, load_knowledge
 from bot.paths import knowledge_dir
 from support import knowledge
@@ -71,3 +72,25 @@ def test_a_missing_or_non_utf8_file_is_a_clear_problem(tmp_path: Path) -> None:
     cp949 = tmp_path / "faq.yaml"
     cp949.write_bytes("entries: [문자]".encode("cp949"))
     assert "UTF-8" in str(check_knowledge(cp949)[0])
+
+
+def _documents() -> dict[str, str]:
+    return {key: doc.file for key, doc in knowledge().documents.items()}
+
+
+@pytest.mark.skipif(not seeds_dir().is_dir(), reason="the source guides (../shared/seeds) are not beside the project")
+def test_every_correction_names_a_slip_that_is_really_in_its_source() -> None:
+    assert correction_problems(knowledge_dir() / "corrections.yaml", _documents()) == []
+
+
+@pytest.mark.skipif(not seeds_dir().is_dir(), reason="the source guides (../shared/seeds) are not beside the project")
+def test_a_correction_list_with_invented_or_repeated_slips_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.yaml"
+    item = {"wrong": "용자", "right": "융자", "doc": "guide2017", "where": "제1절", "kind": "ocr"}
+    invented = {**item, "wrong": "없는오타표기", "right": "없는 오타"}
+    path.write_text(yaml.safe_dump({"corrections": [item, item, invented, {**item, "kind": "guess"}]},
+                                   allow_unicode=True), encoding="utf-8")
+    problems = correction_problems(path, _documents())
+    assert any("같은 교정이 두 번" in p for p in problems)
+    assert any("원문(004_af80b21e0ea4fb64.txt)에 없는 표기" in p for p in problems)
+    assert any("kind는 ocr 또는 format" in p for p in problems)
