@@ -1,0 +1,240 @@
+"""Staff commands for branch offices: `bot members import`, `bot sms list|export|optout|optin`
+and `bot notices plan`. Lists show numbers masked; only the gateway files (export, plan --out)
+hold full numbers, and they are written readable by their owner only."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.csv_table import TableError
+from bot.kr_ids import FieldError, national, parse_member_no, parse_mobile
+from bot.members import ImportReport, import_members
+from bot.notices import DEFAULT_COOPERATIVE, Plan, plan_day, read_guarantees
+from bot.privacy import redact
+from bot.registry import Change, Entry, Registry, RegistryError, Requester
+from bot.settings import Settings
+from bot.storage import open_db
+from rules.errors import RuleInputError
+
+ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
+STATUS = {"active": "받음", "opted_out": "수신거부"}
+VERIFIED = {"contact": "본인 확인", "typed": "미확인(직접 입력)", "member_list": "조합원 명단", "staff": "지점 접수"}
+
+
+def register(sub: Any) -> None:
+    """Add the members, sms and notices sub-commands to `bot`."""
+    members = sub.add_parser("members", help="조합원 명단 관리").add_subparsers(dest="members_command", required=True)
+    imp = members.add_parser("import", help="조합원 명단 CSV 가져오기 (잘못된 행이 하나라도 있으면 하나도 넣지 않음)")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=members_import)
+
+    sms = sub.add_parser("sms", help="보증해제 안내 문자 수신자 관리").add_subparsers(dest="sms_command", required=True)
+    listing = sms.add_parser("list", help="수신자 목록 (번호는 가려서)")
+    listing.add_argument("--member", help="조합원번호")
+    listing.add_argument("--all", action="store_true", help="수신거부·삭제된 번호도 보이기")
+    listing.set_defaults(handler=sms_list)
+    export = sms.add_parser("export", help="문자 발송용 수신자 파일 (전체 번호, 수신거부 제외)")
+    export.add_argument("file", type=Path)
+    export.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig")
+    export.set_defaults(handler=sms_export)
+    for name, what in (("optout", "수신거부 등록"), ("optin", "수신 재개")):
+        change = sms.add_parser(name, help=f"조합원사의 전화 요청으로 {what}")
+        change.add_argument("phone", help="휴대전화 번호")
+        change.add_argument("--member", required=True, help="조합원번호")
+        change.set_defaults(handler=sms_change, action=name)
+
+    notices = sub.add_parser("notices", help="보증해제 안내 문자 발송 계획").add_subparsers(
+        dest="notices_command", required=True)
+    plan = notices.add_parser("plan", help="그날 보낼 보증해제 안내 문자 목록")
+    plan.add_argument("--date", required=True, type=_date, help="발송일 YYYY-MM-DD")
+    plan.add_argument("--guarantees", required=True, type=Path, help="보증 CSV (보증번호, 조합원번호, 보증종류, 보증금액, 보증종료일)")
+    plan.add_argument("--out", type=Path, help="발송 파일 (전체 번호와 문자 내용)")
+    plan.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig")
+    plan.add_argument("--cooperative", default=DEFAULT_COOPERATIVE, help="문자 머리에 쓸 조합 이름")
+    plan.set_defaults(handler=notices_plan)
+
+
+def _registry() -> Registry:
+    return Registry(open_db(Settings.from_env().db_path))
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+# -- members -------------------------------------------------------------------------------
+
+
+def members_import(args: argparse.Namespace) -> int:
+    try:
+        report = import_members(_registry(), args.file)
+    except RegistryError as exc:
+        return _fail(str(exc))
+    print(format_import(report))
+    if report.file_error:
+        return 2
+    return 0 if report.ok else 1
+
+
+def format_import(report: ImportReport) -> str:
+    if report.file_error:
+        return f"가져오지 않았습니다: {report.file_error}"
+    lines: list[str] = []
+    if report.counts is None:
+        lines.append(f"가져오지 않았습니다. 잘못된 행 {len(report.problems)}개를 고친 뒤 다시 가져와 주세요.")
+        lines += [f"  {p}" for p in report.problems]
+    else:
+        c = report.counts
+        lines.append(f"조합원 명단을 가져왔습니다: 새로 추가 {c.added}, 변경 {c.updated}, 그대로 {c.unchanged}"
+                     f" (인코딩 {report.encoding}).")
+    if report.ignored_columns:
+        lines.append("쓰지 않은 열: " + ", ".join(redact(c) for c in report.ignored_columns))
+    return "\n".join(lines)
+
+
+# -- sms -----------------------------------------------------------------------------------
+
+
+def sms_list(args: argparse.Namespace) -> int:
+    try:
+        registry = _registry()
+        member = parse_member_no(args.member) if args.member else None
+    except (RegistryError, FieldError) as exc:
+        return _fail(str(exc))
+    entries = registry.list_entries(member, include_inactive=args.all)
+    print(format_entries(entries))
+    return 0
+
+
+def format_entries(entries: Sequence[Entry]) -> str:
+    """One masked line per entry, for staff lists in the terminal and in Telegram."""
+    if not entries:
+        return "해당하는 수신자가 없습니다."
+    lines = [f"수신자 {len(entries)}명"]
+    for e in entries:
+        status = "삭제됨(수신거부 유지)" if e.erased else STATUS.get(e.status, e.status)
+        default = " · 기본 수신자" if e.recipient_id is None else ""
+        lines.append(f"- {e.member_no} {e.company} | {e.role} {e.name or '(이름 없음)'} | {e.masked}"
+                     f" | {status} | {VERIFIED.get(e.verification, e.verification)}{default}")
+    return "\n".join(lines)
+
+
+def sms_export(args: argparse.Namespace) -> int:
+    try:
+        entries = _registry().active_recipients()
+    except RegistryError as exc:
+        return _fail(str(exc))
+    rows = [[e.member_no, e.company, e.role, e.name or "", national(e.phone or "")] for e in entries]
+    if not _write_private_csv(args.file, ["조합원번호", "상호", "구분", "이름", "휴대전화"], rows, args.encoding):
+        return 2
+    print(f"수신자 {len(rows)}명을 {args.file}에 저장했습니다 (수신거부·삭제된 번호 제외).")
+    return 0
+
+
+def sms_change(args: argparse.Namespace) -> int:
+    try:
+        phone = parse_mobile(args.phone)
+        member_no = parse_member_no(args.member)
+        registry = _registry()
+    except (FieldError, RegistryError) as exc:
+        return _fail(str(exc))
+    if registry.get_member(member_no) is None:
+        return _fail(f"조합원 명단에 없는 조합원번호입니다: {member_no}")
+    staff = Requester.branch_staff()
+    change = (registry.opt_out if args.action == "optout" else registry.opt_in)(phone, staff, member_no)
+    print(format_change(args.action, change))
+    return 0 if change.changed or change.unchanged else 1
+
+
+def format_change(action: str, change: Change) -> str:
+    done = "수신거부를 등록했습니다" if action == "optout" else "다시 받도록 했습니다"
+    already = "이미 수신거부되어 있습니다" if action == "optout" else "이미 받고 있습니다"
+    lines = [f"{done}: {e.company} {e.role} {e.masked}" for e in change.changed]
+    lines += [f"{already}: {e.company} {e.role} {e.masked}" for e in change.unchanged]
+    lines += [f"삭제된 번호라 다시 받으려면 새로 등록해야 합니다: {e.company}" for e in change.needs_registration]
+    return "\n".join(lines) or "이 조합원사에 등록된 번호가 아닙니다. 바뀐 것이 없습니다."
+
+
+# -- notices -------------------------------------------------------------------------------
+
+
+def notices_plan(args: argparse.Namespace) -> int:
+    try:
+        registry = _registry()
+        table = read_guarantees(args.guarantees)
+    except (TableError, RegistryError) as exc:
+        return _fail(f"보증 파일을 쓸 수 없습니다: {exc}")
+    try:
+        plan = plan_day(table, args.date, registry.get_member, registry.active_recipients, args.cooperative)
+        summary = format_plan(plan, args.out)
+    except RuleInputError as exc:
+        return _fail(exc.message)
+    if args.out is not None:
+        rows = [[n.send_date.isoformat(), n.guarantee.guarantee_no, n.guarantee.member_no, n.company,
+                 n.recipient.name or "", n.recipient.role, national(n.recipient.phone or ""), n.text]
+                for n in plan.notices]
+        header = ["발송일", "보증번호", "조합원번호", "상호", "수신자", "구분", "휴대전화", "문자내용"]
+        if not _write_private_csv(args.out, header, rows, args.encoding):
+            return 2
+    print(summary)
+    return 1 if plan.problems else 0
+
+
+def format_plan(plan: Plan, out: Path | None) -> str:
+    day = plan.send_date.isoformat()
+    lines = [f"{day} 보증해제 안내 문자 발송 계획"]
+    if not plan.business_day:
+        lines.append(f"{day}은(는) 영업일이 아니어서 보낼 문자가 없습니다(전 영업일에 미리 보냅니다).")
+    lines.append(f"- 읽은 행 {plan.rows}, 잘못된 행 {len(plan.problems)}, 대상 아님(입찰·하자·1천만원 미만)"
+                 f" {plan.not_eligible}, 다른 날 발송 {plan.other_days}")
+    lines.append(f"- 이날 발송할 보증 {plan.guarantees}건, 문자 {len(plan.notices)}통")
+    if plan.without_recipients:
+        lines.append(f"- 받을 사람이 없는 보증 {len(plan.without_recipients)}건: "
+                     + ", ".join(plan.without_recipients))
+    if plan.problems:
+        lines.append("잘못된 행 (이 행들은 빼고 계획했습니다):")
+        lines += [f"  {p}" for p in plan.problems]
+    if out is not None:
+        lines.append(f"발송 파일: {out}")
+    elif plan.notices:
+        lines.append("보낼 문자 (전체 번호와 문자 내용은 --out 파일로 받아 주세요):")
+        lines += [f"  {n.guarantee.guarantee_no} {n.company} {n.recipient.role} {n.recipient.masked}"
+                  for n in plan.notices]
+    return "\n".join(lines)
+
+
+# -- files and arguments -------------------------------------------------------------------
+
+
+def _write_private_csv(path: Path, header: list[str], rows: Iterable[list[str]], encoding: str) -> bool:
+    """Full numbers leave the database only in files no other user of the machine can read."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+    except UnicodeEncodeError:
+        print(f"{encoding}로 쓸 수 없는 글자가 있습니다. --encoding utf-8-sig로 다시 실행해 주세요.", file=sys.stderr)
+        return False
+    except OSError as exc:
+        print(f"파일을 쓸 수 없습니다: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"날짜는 YYYY-MM-DD 형식으로 입력해 주세요: {text}") from exc
+

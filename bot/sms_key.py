@@ -1,0 +1,69 @@
+"""The secret behind the SMS store's keyed hashes: it lets an erased or opted-out number be
+recognised again without the number being kept, and it lives outside the database so a copy
+of the database alone cannot turn the hashes back into numbers (a brute force over every
+Korean mobile number is quick without a key)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import sqlite_utils
+
+KEY_ENV = "BOT_SMS_KEY"
+KEY_BYTES = 32
+
+
+def database_file(db: sqlite_utils.Database) -> Path | None:
+    """The main file of db, or None for an in-memory database."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file) if file else None
+    return None
+
+
+def key_path(db_file: Path) -> Path:
+    return db_file.with_name(db_file.name + ".sms-key")
+
+
+def load_key(db: sqlite_utils.Database) -> bytes:
+    """BOT_SMS_KEY when set; else the key file beside the database, created on first use; an
+    in-memory database gets a key of its own for the life of the process."""
+    from_env = os.environ.get(KEY_ENV, "").strip()
+    if from_env:
+        return from_env.encode("utf-8")
+    db_file = database_file(db)
+    if db_file is None:
+        return secrets.token_bytes(KEY_BYTES)
+    return _read_or_create(key_path(db_file))
+
+
+def _read_or_create(path: Path) -> bytes:
+    """Many processes may start at once: the key is written to a private temporary file and
+    linked into place, so every process reads the same complete key."""
+    if not path.exists():
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_hex(KEY_BYTES).encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        tmp.unlink()
+    return path.read_bytes().strip()
+
+
+def keyed_hash(key: bytes, value: str) -> str:
+    """HMAC-SHA256 of value, hex: the same number always gives the same reference."""
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def fingerprint(key: bytes) -> str:
+    """What the database records about its key, to notice a lost or swapped key file."""
+    return keyed_hash(key, "bot.sms fingerprint")[:16]
