@@ -48,7 +48,10 @@ def show(reply: Reply) -> None:
     body = reply.text.replace("\n", "\n     ")
     out.write(f"봇>  {body}\n")
     if reply.buttons:
-        for n, button in enumerate(reply.buttons, start=1):
-            out.write(f"     {n}) {button.label}\n")
+        # A suggestion already lists its choices, numbered, in the text.
+        if reply.kind != "suggest":
+            out.write("     ─ 선택\n")
+            for n, button in enumerate(reply.buttons, start=1):
+                out.write(f"     {n}) {button.label}\n")
         out.write("     (번호를 입력해 고를 수 있습니다)\n")
     out.flush()
