@@ -1,0 +1,230 @@
+"""The python-telegram-bot callbacks. Each one only translates: the update becomes an engine
+event (bot.handlers.translate), the engine answers, the reply becomes Bot API calls
+(bot.handlers.replies). The engine is synchronous and takes well under a millisecond or two, so
+it is called directly on the event loop (see scripts/bench_telegram.py)."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    Chat,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.app import Services
+from bot.conversation import Event, Reply
+from bot.engine import Engine
+from bot.handlers.delivery import Undeliverable, deliver
+from bot.handlers.render import (
+    can_edit,
+    escape,
+    feedback_toast,
+    is_feedback,
+    keyboard_shown_after,
+    settle_keyboard,
+    without_feedback,
+)
+from bot.handlers.replies import edit_reply, remove_buttons, send_reply
+from bot.handlers.translate import (
+    button_event,
+    command_event,
+    contact_event,
+    conversation_key,
+    is_group,
+    location_event,
+    text_event,
+)
+from bot.privacy import redact
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEPS_KEY = "deps"
+KEYBOARD_SHOWN = "reply_keyboard_shown"  # chat_data: True, False, or absent (not known)
+APOLOGY = ("죄송합니다, 처리 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요. "
+           "급하시면 관할 지점이나 신용평가팀(02-3449-8738)으로 문의해 주세요.")
+
+# The command menu (setMyCommands), in the order members see it.
+COMMANDS = (
+    ("start", "처음으로: 인사와 도움 메뉴"),
+    ("help", "도움말: 물어볼 수 있는 것"),
+    ("branch", "가까운 지점 찾기 (위치 공유 가능)"),
+    ("deadline", "신용평가 신청기간·문자 발송일 계산"),
+    ("sms", "보증해제 문자 수신 등록·거부·조회"),
+    ("cancel", "진행 중인 대화 취소"),
+)
+ADMIN_COMMANDS = (("report", "답하지 못한 질문·👎 보고서 (관리자)"),)
+
+
+@dataclass
+class BotDeps:
+    """What the callbacks share, built once and kept in bot_data[DEPS_KEY]."""
+
+    engine: Engine
+    services: Services
+    settings: Settings
+    blocked: set[int] = field(default_factory=set)  # chats whose 403 is logged, until a send works
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
+    value = context.bot_data.get(DEPS_KEY)
+    if not isinstance(value, BotDeps):
+        raise RuntimeError("bot_data has no BotDeps: build the application with build_application()")
+    return value
+
+
+# -- messages (each callback only picks its translation) ----------------------------------------------------------------------------------
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a /command, deep links (/start branch) included; other bots' commands are ignored."""
+    if update.effective_message is not None:
+        event = command_event(update.effective_message, bot_username=context.bot.username or "",
+                              admin_ids=deps(context).settings.admin_ids)
+        await _respond(update, context, event)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer typed text (or a photo's caption); in a group only when the bot is addressed."""
+    if update.effective_message is not None:
+        event = text_event(update.effective_message, bot_id=context.bot.id, bot_username=context.bot.username or "",
+                           admin_ids=deps(context).settings.admin_ids)
+        await _respond(update, context, event)
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a shared location (the location button of /branch, or the attachment menu)."""
+    if update.effective_message is not None:
+        event = location_event(update.effective_message, bot_id=context.bot.id,
+                               admin_ids=deps(context).settings.admin_ids)
+        await _respond(update, context, event)
+
+
+async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a shared contact: verified only when it is the sender's own number."""
+    if update.effective_message is not None:
+        event = contact_event(update.effective_message, bot_id=context.bot.id,
+                              admin_ids=deps(context).settings.admin_ids)
+        await _respond(update, context, event)
+
+
+async def _respond(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event | None) -> None:
+    """The engine's reply to `event`, sent to the update's chat (quoting the message in groups)."""
+    message, chat = update.effective_message, update.effective_chat
+    if event is None or message is None or chat is None:
+        return
+    d = deps(context)
+    reply = _ask_engine(d, chat, event, context)
+    await send_reply(context.bot, chat.id, reply, blocked=d.blocked,
+                     quote=message.message_id if is_group(chat.type) else None)
+
+
+# -- inline buttons ----------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a pressed inline button at once, then edit its message in place (👍/👎: a toast)."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None:
+        return
+    d = deps(context)
+    event = button_event(query.data, query.from_user, d.settings.admin_ids)
+    if event is None or chat is None:
+        await _answer(query, None, chat.id if chat else 0, d)
+        return
+    reply = _ask_engine(d, chat, event, context)
+    message = query.message if isinstance(query.message, Message) else None
+    if is_feedback(event.payload):
+        await _answer(query, feedback_toast(reply), chat.id, d)
+        if message is not None:
+            await remove_buttons(context.bot, message, without_feedback(message.reply_markup), blocked=d.blocked)
+        return
+    await _answer(query, None, chat.id, d)
+    if message is not None and can_edit(reply) and await edit_reply(context.bot, message, reply, blocked=d.blocked):
+        return
+    await send_reply(context.bot, chat.id, reply, blocked=d.blocked)
+
+
+async def _answer(query: CallbackQuery, toast: str | None, chat_id: int, d: BotDeps) -> None:
+    """answerCallbackQuery (stops the button's spinner); a stale query is not an error."""
+    try:
+        await deliver(partial(query.answer, toast), chat_id=chat_id, what="answerCallbackQuery", blocked=d.blocked)
+    except (BadRequest, Undeliverable) as exc:
+        log.info("chat %s: callback query not answered (%s)", chat_id, type(exc).__name__)
+
+
+def _ask_engine(d: BotDeps, chat: Chat, event: Event, context: ContextTypes.DEFAULT_TYPE) -> Reply:
+    """The engine's reply, less a request to take away a reply keyboard this chat does not have
+    (so it can be shown by editing in place); notes whether the chat will have one."""
+    reply = d.engine.handle(conversation_key(chat.id, chat.type, event.user_id), event, chat_type=chat.type)
+    if context.chat_data is None:
+        return reply
+    shown = context.chat_data.get(KEYBOARD_SHOWN)
+    context.chat_data[KEYBOARD_SHOWN] = keyboard_shown_after(reply, shown)
+    return settle_keyboard(reply, shown)
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log what failed (ids and types only) and tell the user something went wrong."""
+    error = context.error
+    frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+    log.error("%s while handling %s: %s\n%s", type(error).__name__, describe(update),
+              redact(str(error))[:200], frames)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    blocked = deps(context).blocked
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await deliver(lambda: context.bot.send_message(chat_id, escape(APOLOGY)), chat_id=chat_id,
+                      what="sendMessage(apology)", blocked=blocked)
+    except (TelegramError, Undeliverable) as exc:
+        log.info("chat %s: apology not sent (%s)", chat_id, type(exc).__name__)
+
+
+def describe(update: object) -> str:
+    """An update for the log without personal data: its id, kind and chat id."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    kind = next((k for k in ("message", "callback_query", "edited_message", "channel_post")
+                 if getattr(update, k, None) is not None), "other")
+    chat = update.effective_chat
+    return f"update {update.update_id} ({kind}, chat {chat.id if chat else '-'})"
+
+
+# -- start-up ----------------------------------------------------------------------------------
+
+
+def bot_commands(*, admin: bool = False) -> list[BotCommand]:
+    return [BotCommand(c, d) for c, d in COMMANDS + (ADMIN_COMMANDS if admin else ())]
+
+
+async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """post_init: the command menu for everyone, and with /report for each admin's own chat."""
+    bot = application.bot
+    try:
+        await bot.set_my_commands(bot_commands(), scope=BotCommandScopeDefault())
+    except TelegramError as exc:
+        log.warning("command menu not set (%s)", type(exc).__name__)
+    settings = application.bot_data[DEPS_KEY].settings
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await bot.set_my_commands(bot_commands(admin=True), scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # e.g. the admin has not opened a chat with the bot yet
+            log.info("admin %s: command menu not set (%s)", admin_id, type(exc).__name__)

@@ -1,0 +1,125 @@
+"""The Telegram bot: `build_application` wires python-telegram-bot over the engine, nothing else;
+`run_bot` serves members, polling by default or through a webhook (with a secret token) when
+BOT_WEBHOOK_URL is set."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import urllib.parse
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.app import Services, build_engine, load_services
+from bot.handlers.callbacks import (
+    DEPS_KEY,
+    BotDeps,
+    on_button,
+    on_command,
+    on_contact,
+    on_error,
+    on_location,
+    on_text,
+    set_commands,
+)
+from bot.handlers.processor import ChatOrderedProcessor
+from bot.settings import Settings, SettingsError
+
+# Opt in now to python-telegram-bot's timedelta time periods (v22.2+): RetryAfter.retry_after
+# and friends stop warning about their coming change of type. bot.handlers reads both types.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+CONCURRENT_UPDATES = 64
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def build_application(settings: Settings, services: Services | None = None, *,
+                      request: BaseRequest | None = None) -> TelegramApp:
+    """The application, ready to run: services (Kiwi, the index, the database) are loaded here
+    unless given, once, and kept in bot_data for the callbacks. `request` replaces the HTTP
+    client (tests pass one that never leaves the process)."""
+    services = services if services is not None else load_services(settings)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(settings.api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
+        .post_init(set_commands)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.connection_pool_size(CONCURRENT_UPDATES * 2).pool_timeout(5.0)
+    if settings.rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter())
+    application = builder.build()
+    application.bot_data[DEPS_KEY] = BotDeps(engine=build_engine(services), services=services, settings=settings)
+
+    new_message = filters.UpdateType.MESSAGE  # edits and channel posts are not answered
+    handlers: list[BaseHandler[Any, Any, Any]] = [
+        # 1. /commands: /start (with deep links like "/start branch"), /help, /cancel, and those the
+        #    capabilities own (/branch, /deadline, /sms, /report for admins). Another bot's
+        #    command in a group (/help@other_bot) is ignored.
+        MessageHandler(new_message & filters.COMMAND, on_command),
+        # 2. A shared location (the location button under /branch) and a shared contact (the
+        #    contact button of SMS registration; verified only when it is the sender's own).
+        MessageHandler(new_message & filters.LOCATION, on_location),
+        MessageHandler(new_message & filters.CONTACT, on_contact),
+        # 3. Typed text, and whatever else a member sends (a photo's caption, a bare sticker);
+        #    in a group only when the bot is mentioned or replied to.
+        MessageHandler(new_message & ~filters.StatusUpdate.ALL, on_text),
+        # 4. Inline buttons: suggestions, choices, menu items and 👍/👎.
+        CallbackQueryHandler(on_button),
+    ]
+    application.add_handlers(handlers)
+    # 5. Anything that still goes wrong: logged without personal data, the user told.
+    application.add_error_handler(on_error)
+    return application
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """run_webhook's arguments: listen locally on the public URL's path, with a secret token
+    (BOT_WEBHOOK_SECRET, or a fresh random one per start) that Telegram sends back."""
+    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    if not _SECRET.fullmatch(secret):
+        raise SettingsError("BOT_WEBHOOK_SECRET은(는) 영문자, 숫자, _, - 로 된 1~256자여야 합니다.")
+    url = urllib.parse.urlsplit(settings.webhook_url)
+    if url.scheme not in ("https", "http") or not url.netloc:
+        raise SettingsError(f"BOT_WEBHOOK_URL '{settings.webhook_url}'은(는) https:// 주소가 아닙니다.")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": url.path.strip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+    }
+
+
+def run_bot(settings: Settings) -> None:
+    """Serve members until stopped (Ctrl-C, SIGTERM). Pending updates are kept, so messages sent
+    while the bot was down are answered; start-up retries until Telegram is reachable."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines show the token in URLs
+    options = webhook_options(settings) if settings.webhook_url else None
+    application = build_application(settings)
+    if options is not None:
+        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
