@@ -12,6 +12,7 @@ import sqlite_utils
 
 from bot.analyzer import Analyzer, Lexicon
 from bot.capability import Capability
+from bot.dialogs.admin import AdminCapability
 from bot.dialogs.answers import AnswerCapability
 from bot.dialogs.branch_finder import BranchCapability
 from bot.engine import Engine
@@ -58,6 +59,7 @@ def build_capabilities(services: Services) -> list[Capability]:
     return [
         # Multi-step and value-bearing requests first, so "문자 그만 받을래요" registers an
         # opt-out rather than quoting the FAQ about opting out.
+        AdminCapability(services.feedback),  # /report, for BOT_ADMIN_IDS only
         BranchCapability.from_services(services),  # 지점 찾기: places, locations, branch contacts
         AnswerCapability(services.faq),  # last: always has something to say
     ]
