@@ -15,6 +15,7 @@ from bot.capability import Capability
 from bot.dialogs.admin import AdminCapability
 from bot.dialogs.answers import AnswerCapability
 from bot.dialogs.branch_finder import BranchCapability
+from bot.dialogs.sms_recipients import SmsRecipientsCapability
 from bot.engine import Engine
 from bot.faq import FaqIndex
 from bot.feedback import FeedbackStore
@@ -59,6 +60,7 @@ def build_capabilities(services: Services) -> list[Capability]:
     return [
         # Multi-step and value-bearing requests first, so "문자 그만 받을래요" registers an
         # opt-out rather than quoting the FAQ about opting out.
+        SmsRecipientsCapability.from_services(services),  # 문자 수신자: 등록, 수신거부, 다시 받기, 조회, 삭제
         AdminCapability(services.feedback),  # /report, for BOT_ADMIN_IDS only
         BranchCapability.from_services(services),  # 지점 찾기: places, locations, branch contacts
         AnswerCapability(services.faq),  # last: always has something to say

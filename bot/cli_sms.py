@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +18,13 @@ from bot.kr_ids import FieldError, national, parse_member_no, parse_mobile
 from bot.members import ImportReport, import_members
 from bot.notices import DEFAULT_COOPERATIVE, Plan, plan_day, read_guarantees
 from bot.privacy import redact
-from bot.registry import Change, Entry, Registry, RegistryError, Requester
+from bot.registry import Registry, RegistryError, Requester
 from bot.settings import Settings
+from bot.sms_format import format_change, format_entries
 from bot.storage import open_db
 from rules.errors import RuleInputError
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
-STATUS = {"active": "받음", "opted_out": "수신거부"}
-VERIFIED = {"contact": "본인 확인", "typed": "미확인(직접 입력)", "member_list": "조합원 명단", "staff": "지점 접수"}
 
 
 def register(sub: Any) -> None:
@@ -114,19 +113,6 @@ def sms_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_entries(entries: Sequence[Entry]) -> str:
-    """One masked line per entry, for staff lists in the terminal and in Telegram."""
-    if not entries:
-        return "해당하는 수신자가 없습니다."
-    lines = [f"수신자 {len(entries)}명"]
-    for e in entries:
-        status = "삭제됨(수신거부 유지)" if e.erased else STATUS.get(e.status, e.status)
-        default = " · 기본 수신자" if e.recipient_id is None else ""
-        lines.append(f"- {e.member_no} {e.company} | {e.role} {e.name or '(이름 없음)'} | {e.masked}"
-                     f" | {status} | {VERIFIED.get(e.verification, e.verification)}{default}")
-    return "\n".join(lines)
-
-
 def sms_export(args: argparse.Namespace) -> int:
     try:
         entries = _registry().active_recipients()
@@ -152,15 +138,6 @@ def sms_change(args: argparse.Namespace) -> int:
     change = (registry.opt_out if args.action == "optout" else registry.opt_in)(phone, staff, member_no)
     print(format_change(args.action, change))
     return 0 if change.changed or change.unchanged else 1
-
-
-def format_change(action: str, change: Change) -> str:
-    done = "수신거부를 등록했습니다" if action == "optout" else "다시 받도록 했습니다"
-    already = "이미 수신거부되어 있습니다" if action == "optout" else "이미 받고 있습니다"
-    lines = [f"{done}: {e.company} {e.role} {e.masked}" for e in change.changed]
-    lines += [f"{already}: {e.company} {e.role} {e.masked}" for e in change.unchanged]
-    lines += [f"삭제된 번호라 다시 받으려면 새로 등록해야 합니다: {e.company}" for e in change.needs_registration]
-    return "\n".join(lines) or "이 조합원사에 등록된 번호가 아닙니다. 바뀐 것이 없습니다."
 
 
 # -- notices -------------------------------------------------------------------------------

@@ -97,6 +97,11 @@ class Requester:
     def branch_staff(cls) -> Requester:
         return cls("staff", staff=True)
 
+    @classmethod
+    def admin(cls, user_id: int | None) -> Requester:
+        """A Telegram admin acting for a branch (BOT_ADMIN_IDS)."""
+        return cls(f"admin:{user_id}", staff=True)
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -388,7 +393,7 @@ class Registry:
         digest = self.ref(phone)
         with transaction(self.db):
             for target in self.targets(phone, requester, member_no):
-                if _already(action, target):
+                if is_already(action, target):
                     result.unchanged.append(target)
                 elif action == "opt_in" and target.erased and not self._is_ceo(target.member_no, phone):
                     result.needs_registration.append(target)
@@ -466,7 +471,7 @@ def _ceo_entry_of(member: Member) -> Entry:
                  "member_list", "active")
 
 
-def _already(action: str, target: Entry) -> bool:
+def is_already(action: str, target: Entry) -> bool:
     """The entry already is as asked: nothing to write."""
     if action == "opt_out":
         return target.status == "opted_out"

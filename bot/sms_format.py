@@ -1,0 +1,40 @@
+"""How recipient entries and changes read for branch staff, in the terminal and in Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.registry import Change, Entry
+
+STATUS = {"active": "받음", "opted_out": "수신거부"}
+VERIFIED = {"contact": "본인 확인", "typed": "미확인(직접 입력)", "member_list": "조합원 명단", "staff": "지점 접수"}
+
+
+def status_label(entry: Entry) -> str:
+    return "삭제됨(수신거부 유지)" if entry.erased else STATUS.get(entry.status, entry.status)
+
+
+def verified_label(entry: Entry) -> str:
+    return VERIFIED.get(entry.verification, entry.verification)
+
+
+def format_entries(entries: Sequence[Entry]) -> str:
+    """One masked line per entry."""
+    if not entries:
+        return "해당하는 수신자가 없습니다."
+    lines = [f"수신자 {len(entries)}명"]
+    for e in entries:
+        default = " · 기본 수신자" if e.recipient_id is None else ""
+        lines.append(f"- {e.member_no} {e.company} | {e.role} {e.name or '(이름 없음)'} | {e.masked}"
+                     f" | {status_label(e)} | {verified_label(e)}{default}")
+    return "\n".join(lines)
+
+
+def format_change(action: str, change: Change) -> str:
+    """What a staff opt-out ("optout") or opt-in ("optin") did, one line per entry."""
+    done = "수신거부를 등록했습니다" if action == "optout" else "다시 받도록 했습니다"
+    already = "이미 수신거부되어 있습니다" if action == "optout" else "이미 받고 있습니다"
+    lines = [f"{done}: {e.company} {e.role} {e.masked}" for e in change.changed]
+    lines += [f"{already}: {e.company} {e.role} {e.masked}" for e in change.unchanged]
+    lines += [f"삭제된 번호라 다시 받으려면 새로 등록해야 합니다: {e.company}" for e in change.needs_registration]
+    return "\n".join(lines) or "이 조합원사에 등록된 번호가 아닙니다. 바뀐 것이 없습니다."
