@@ -181,6 +181,7 @@ CITY_OF_GU = {"4128": "고양시", "4146": "용인시"}
 ALIASES: dict[str, str] = {
     "미추홀구": "28170",  # 인천 남구, renamed 2018
     "여주시": "41730",  # 여주군 became a city in 2013
+    "홍북읍": "44800310",  # 홍성군 홍북면 became an 읍 in 2021 (the 홍성지점 is there)
     "서원구": "43110", "청원구": "43110",  # 청주 reorganised in 2014 (청원군 merged in)
     "일산": "41285",  # the old 일산구, split in 2005; 일산지점 is in 일산동구
     "서면": "26230103",  # in chat "서면" is Busan's downtown (부전동), not one of ten 서면 townships
@@ -188,6 +189,7 @@ ALIASES: dict[str, str] = {
 _PARTICLES = ("에서는", "에서", "에는", "으로", "까지", "부터", "인데", "이랑", "하고", "쪽에서", "쪽에", "쪽으로",
               "쪽", "에", "은", "는", "이", "가", "을", "를", "의", "도", "로", "랑", "요")
 _MAX_CHOICES_FUZZY = 20
+TYPO_TIER = 5
 
 
 @dataclass(frozen=True)
@@ -236,18 +238,19 @@ class _Match:
 
 class Gazetteer:
     """Every 시도, 시군구 and 읍면동 with a representative point, searchable by the names
-    members use. Tiers, best first: 1 full names, 2 suffix-less and short names of 시도 and
-    시군구, 3 suffix-less 읍면동 names; typo tolerance (jamo edit distance) comes last."""
+    members use. Tiers, best first: 1 full names of 시도 and 시군구, 2 their short and
+    suffix-less names, 3 읍면동 names, 4 suffix-less 읍면동 names; then typo tolerance (jamo edit
+    distance). A 시군구 outranks a 읍면동 of the same name: "안동" is 안동시, not 김해시 안동."""
 
     def __init__(self, places: Iterable[Place], aliases: dict[str, str] | None = None) -> None:
         self.places: dict[str, Place] = {p.key: p for p in places}
-        self._tiers: list[dict[str, list[str]]] = [{}, {}, {}]
+        self._tiers: list[dict[str, list[str]]] = [{}, {}, {}, {}]
         for place in self.places.values():
             for tier, word in _index_words(place):
                 self._add(tier, word, place.key)
         # An alias wins over the names it shadows ("서면"), so it is looked up first.
         self._aliases = {squash(w): k for w, k in (aliases or {}).items() if k in self.places}
-        fuzzy_words = sorted(set(self._tiers[0]) | set(self._tiers[1]) | set(self._aliases))
+        fuzzy_words = sorted(set(self._tiers[0]) | set(self._tiers[1]) | set(self._tiers[2]) | set(self._aliases))
         self._fuzzy_words = fuzzy_words
         self._fuzzy_jamo = [to_jamo(w) for w in fuzzy_words]
 
@@ -271,7 +274,7 @@ class Gazetteer:
             if other is not target:
                 narrowed = [p for p in places if squash(other.variant) in p.ancestors]
                 places = narrowed or places
-        return Resolution(target.word, _broadest(places), corrected=target.tier == 4)
+        return Resolution(target.word, _broadest(places), corrected=target.tier == TYPO_TIER)
 
     def match_word(self, word: str, *, loose: bool = False) -> _Match | None:
         """One typed word as a place: by tier, then as "<area><place>" run together, then by typo."""
@@ -279,7 +282,7 @@ class Gazetteer:
         for variant in variants:
             if variant in self._aliases:
                 return _Match(word, variant, (self.places[self._aliases[variant]],), 1)
-        for tier in (1, 2, 3) if loose else (1, 2):
+        for tier in (1, 2, 3, 4) if loose else (1, 2, 3):
             for variant in variants:
                 keys = self._tiers[tier - 1].get(variant)
                 if keys:
@@ -300,7 +303,7 @@ class Gazetteer:
         """"대구중구", "경기광주", "분당정자동": an area name run into a place it contains."""
         for cut in range(2, len(variant) - 1):
             head, tail = variant[:cut], variant[cut:]
-            for tier in (1, 2):
+            for tier in (1, 2, 3):
                 keys = self._tiers[tier - 1].get(tail, [])
                 places = tuple(p for p in self._preferred(keys) if head in p.ancestors) if keys else ()
                 if places:
@@ -324,9 +327,9 @@ class Gazetteer:
                 name = self._fuzzy_words[index]
                 if name in self._aliases:
                     keys.append(self._aliases[name])
-                for tier in self._tiers[:2]:
+                for tier in self._tiers[:3]:
                     keys.extend(k for k in tier.get(name, []) if k not in keys)
-        return _Match(word, variant, self._preferred(keys), 4)
+        return _Match(word, variant, self._preferred(keys), TYPO_TIER)
 
     def locate(self, lat: float, lon: float) -> str | None:
         """Where a point is, "경기도 성남시 분당구 정자동", or None at sea or abroad."""
@@ -373,6 +376,12 @@ def strip_suffix(name: str, suffixes: str) -> str | None:
 
 def _index_words(place: Place) -> Iterator[tuple[int, str]]:
     """The (tier, word) pairs a place is found by."""
+    if place.level == "emd":
+        yield 3, place.name
+        base = strip_suffix(place.name, "동읍면")
+        if base:
+            yield 4, base
+        return
     yield 1, place.name
     if place.level == "sido":
         code = place.key
@@ -384,13 +393,9 @@ def _index_words(place: Place) -> Iterator[tuple[int, str]]:
         qualified = place.full_name.removeprefix(place.sido).strip()  # "성남시 분당구"
         if qualified:
             yield 1, qualified
-        base = strip_suffix(place.name, "시군구")
-        if base:
-            yield 2, base
-        return
-    base = strip_suffix(place.name, "동읍면")
+    base = strip_suffix(place.name, "시군구")
     if base:
-        yield 3, base
+        yield 2, base
 
 
 def split_sigungu(code: str, raw: str) -> tuple[str | None, str]:

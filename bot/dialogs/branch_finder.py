@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.branches import Branch, BranchFinder, Nearby, Place, Resolution, valid_coordinates
@@ -143,8 +145,8 @@ class BranchCapability(Capability):
 
     @classmethod
     def from_services(cls, services: Services) -> BranchCapability:
-        """Load branches.csv and build the gazetteer once, at start-up."""
-        return cls(BranchFinder.load(services.knowledge_dir / "branches.csv"))
+        """The capability over branches.csv, loaded with the gazetteer once per process."""
+        return cls(shared_finder(services.knowledge_dir / "branches.csv"))
 
     # -- hooks --------------------------------------------------------------------------------
 
@@ -354,6 +356,12 @@ class BranchCapability(Capability):
     def not_found(self, query: str) -> Reply:
         text = render("branch_not_found", query=_josa(repr_quote(query[:30]), "은/는"))
         return Reply(kind="branch", text=text, buttons=[_list_button()])
+
+
+@cache
+def shared_finder(csv_path: Path) -> BranchFinder:
+    """One finder per table per process: every engine built in it shares the gazetteer."""
+    return BranchFinder.load(csv_path)
 
 
 # -- small helpers ------------------------------------------------------------------------------
