@@ -15,6 +15,7 @@ from bot.capability import Capability
 from bot.dialogs.admin import AdminCapability
 from bot.dialogs.answers import AnswerCapability
 from bot.dialogs.branch_finder import BranchCapability
+from bot.dialogs.deadlines import DeadlineCapability
 from bot.dialogs.sms_recipients import SmsRecipientsCapability
 from bot.engine import Engine
 from bot.faq import FaqIndex
@@ -62,6 +63,7 @@ def build_capabilities(services: Services) -> list[Capability]:
         # opt-out rather than quoting the FAQ about opting out.
         SmsRecipientsCapability.from_services(services),  # 문자 수신자: 등록, 수신거부, 다시 받기, 조회, 삭제
         AdminCapability(services.feedback),  # /report, for BOT_ADMIN_IDS only
+        DeadlineCapability(),  # 날짜 계산: 신용평가 신청기간·유효기한, 해제 문자 발송일, 마일리지, 서류
         BranchCapability.from_services(services),  # 지점 찾기: places, locations, branch contacts
         AnswerCapability(services.faq),  # last: always has something to say
     ]
