@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.capability import Capability
-from bot.conversation import Event, Reply
+from bot.conversation import Event, Reply, Turn
 from bot.dialogs.answers import AnswerCapability
 from bot.dialogs.branch_finder import BranchCapability, shared_finder
 from bot.engine import Engine
@@ -244,3 +246,13 @@ def test_an_empty_message_is_the_engines(bot: Engine) -> None:
 
 def test_the_help_menu_lists_the_finder(bot: Engine) -> None:
     assert "지점 찾기" in bot.handle("c1", Event.from_text("/help"), today=TODAY).text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(list("분당근처지점광주수원 중구?팩스전화123.,-ㄱㅏ가힣a")), max_size=40),
+       in_flow=st.booleans())
+def test_any_text_gets_a_branch_reply_or_is_passed_on(text: str, in_flow: bool) -> None:
+    capability = BranchCapability(FINDER)
+    turn = Turn("h", Event.from_text(text), {"flow": "branch", "data": {}} if in_flow else {}, TODAY)
+    reply = capability.on_text(turn)
+    assert reply is None or (reply.kind == "branch" and reply.text.strip() and len(reply.text) <= 4000)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 SOURCE = "2017년도 신용평가 업무안내, 전국 지점 연락처"
 MAX_CHOICES = 8
+MAX_PLACE_WORDS = 4  # "경기도 성남시 분당구 정자동"; longer text after /branch is a question
 # Words that put a place in the message: "분당 근처", "창원 사는데", "해운대 쪽".
 _NEAR_CUES = ("근처", "가까운", "가까이", "가깝", "가까워", "주변", "인근", "부근", "근방", "사는데", "살아", "살고",
               "사는곳", "쪽")
@@ -75,7 +76,7 @@ class _Message:
 
     @property
     def mentions_branch(self) -> bool:
-        return "지점" in self.squashed
+        return any(w.startswith("지점") for w in self.words)
 
     @property
     def near(self) -> bool:
@@ -246,7 +247,7 @@ class BranchCapability(Capability):
     def _branch_word_only(self, turn: Turn, message: _Message) -> Reply | None:
         """"지점" without a place cue: "강남 지점" (a place right before it), or a bare request
         such as "지점 전화번호 알려줘" (ask which); anything else is a question for the FAQ."""
-        index = next(i for i, w in enumerate(message.words) if w == "지점" or squash(w).startswith("지점"))
+        index = next(i for i, w in enumerate(message.words) if w.startswith("지점"))
         before = [w for w in message.words[max(0, index - 2):index] if not is_filler(w)]
         exact = [w for w in before if self._plain_place(w)]
         if exact and exact[-1] == before[-1]:
@@ -270,12 +271,11 @@ class BranchCapability(Capability):
         if bare and wanted:
             turn.end_flow()
             return self.info(bare, list(wanted))
-        words = message.content_words() or message.words
-        resolution = self.finder.gazetteer.find(words, loose=True)
+        if len(message.words) > MAX_PLACE_WORDS or "?" in message.text:
+            return None  # a question for someone else; the engine ends the flow
+        resolution = self.finder.gazetteer.find(message.content_words() or message.words, loose=True)
         if resolution.places:
             return self.resolved(turn, resolution)
-        if len(message.words) > 3 or "?" in message.text:
-            return None  # a question for someone else; the engine ends the flow
         turn.end_flow()
         return self.not_found(message.text.strip())
 
