@@ -18,7 +18,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from bot.privacy import mask_phone
-from bot.sms_key import fingerprint, keyed_hash, load_key
+from bot.sms_key import fingerprint, keyed_hash, load_key, new_key
 from bot.storage import migrate, transaction
 
 log = logging.getLogger(__name__)
@@ -175,8 +175,16 @@ class Registry:
         self.db = db
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         migrate(db, "sms", SCHEMA)
-        self.key = key if key is not None else load_key(db)
+        self.key = key if key is not None else load_key(db) or self._memory_key()
         self._check_key()
+
+    def _memory_key(self) -> bytes:
+        """An in-memory database keeps its key inside, so every Registry on it agrees."""
+        with transaction(self.db):
+            self.db.execute("INSERT OR IGNORE INTO sms_meta (key, value) VALUES ('memory_key', ?)",
+                            [new_key().decode("ascii")])
+            row = self.db.execute("SELECT value FROM sms_meta WHERE key = 'memory_key'").fetchone()
+        return str(row[0]).encode("ascii")
 
     def _check_key(self) -> None:
         """A database used with one key must never be read with another: opt-outs would stop

@@ -30,16 +30,18 @@ def key_path(db_file: Path) -> Path:
     return db_file.with_name(db_file.name + ".sms-key")
 
 
-def load_key(db: sqlite_utils.Database) -> bytes:
-    """BOT_SMS_KEY when set; else the key file beside the database, created on first use; an
-    in-memory database gets a key of its own for the life of the process."""
+def load_key(db: sqlite_utils.Database) -> bytes | None:
+    """BOT_SMS_KEY when set; else the key file beside the database, created on first use; None
+    for an in-memory database, which keeps a key of its own inside (it dies with the process)."""
     from_env = os.environ.get(KEY_ENV, "").strip()
     if from_env:
         return from_env.encode("utf-8")
     db_file = database_file(db)
-    if db_file is None:
-        return secrets.token_bytes(KEY_BYTES)
-    return _read_or_create(key_path(db_file))
+    return None if db_file is None else _read_or_create(key_path(db_file))
+
+
+def new_key() -> bytes:
+    return secrets.token_hex(KEY_BYTES).encode("ascii")
 
 
 def _read_or_create(path: Path) -> bytes:
@@ -49,7 +51,7 @@ def _read_or_create(path: Path) -> bytes:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(fd, secrets.token_hex(KEY_BYTES).encode("ascii"))
+            os.write(fd, new_key())
             os.fsync(fd)
         finally:
             os.close(fd)
