@@ -39,8 +39,8 @@ _SHORT = re.compile(
 )
 # A year alone: 2025년, 2025년도, 올해, 작년.
 _YEAR_ONLY = re.compile(rf"(?<!\d){_YEAR}")
-_FISCAL_AFTER = re.compile(r"\s*(?:말일?)?\s*(?:결산|법인)")
-_FISCAL_BEFORE = re.compile(r"결산\s*(?:일|월|기준일)?\s*(?:이|은|는|:|을|를)?\s*$")
+_FISCAL_AFTER = re.compile(r"\s*(?:말일?)?\s*(?:결산|법인|회계)")
+_FISCAL_BEFORE = re.compile(r"(?:결산\s*(?:일|월|기준일)?|회계\s*[연년]도)\s*(?:이|가|은|는|:|을|를)?\s*$")
 
 
 @dataclass(frozen=True)

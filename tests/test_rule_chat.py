@@ -113,6 +113,17 @@ def test_month_whose_window_is_open_says_so(engine: Engine) -> None:
     assert first_line(reply).startswith("지금이 2026년 6월 30일(화) 결산 정기 신청기간입니다")
 
 
+def test_fiscal_year_said_as_accounting_year(engine: Engine) -> None:
+    reply = say(engine, "회계연도가 3월에 끝나는 회사는 언제 신청하나요")
+    assert "2027년 7월 1일(목)부터 2027년 9월 10일(금)까지" in first_line(reply)
+
+
+def test_validity_asked_alongside_not_having_applied(engine: Engine) -> None:
+    reply = say(engine, "12월말 결산인데 아직 신청 안 했어요. 등급 언제까지 유효해요?")
+    assert "유효합니다" in first_line(reply)
+    assert "2026년 6월 30일(화)에 유효기한이 끝났습니다" in reply.text
+
+
 def test_validity_on_a_day(engine: Engine) -> None:
     valid = say(engine, "2024년 12월 결산으로 받은 등급이 2026년 5월 1일에도 유효한가요?")
     assert first_line(valid).startswith("네, 유효합니다.")
@@ -268,6 +279,13 @@ def test_typed_assets_complete_the_consent_question(engine: Engine) -> None:
     assert "총자산이 얼마인지" in rule(asked)
     done = say(engine, "150억이요")
     assert "제출하지 않으셔도 됩니다" in first_line(done)
+
+
+def test_consent_renewal_stated_in_one_message(engine: Engine) -> None:
+    reply = say(engine, "동의서 작년에 제출했고 대표이사 안 바뀌었는데 또 내야 돼요?")
+    assert "제출하지 않으셔도 됩니다" in first_line(reply)
+    changed = say(engine, "비외감인데 작년에 동의서 냈지만 대표가 바뀌었어요. 동의서 내요?")
+    assert "제출하셔야 합니다" in first_line(changed)
 
 
 def test_property_tax_certificate_asks_audit_status(engine: Engine) -> None:

@@ -79,10 +79,12 @@ QUESTIONS = {
 _ASKING_WORDS = ("언제", "까지", "신청", "며칠", "몇일", "날짜", "계산")
 _SMS_WORDS = ("문자", "sms", "메시지", "안내", "알림", "통보")
 _END_WORDS = ("종료", "만기", "만료", "끝나", "끝날")
-_RATING_WORDS = ("결산", "신용평가", "신용등급", "등급", "신청기간", "유효기간", "유효기한", "정기평가")
+_RATING_WORDS = ("결산", "회계연도", "회계년도", "신용평가", "신용등급", "등급", "신청기간", "유효기간", "유효기한", "정기평가")
 # "2025년 결산으로 받은 등급": the rating made from that year's statements, not the one held before.
 _NEW_RATING_WORDS = ("받은등급", "받은신용등급", "받는등급", "받을등급", "받으실등급", "결산등급", "결산기준등급",
                      "결산기준신용등급", "결산신용등급")
+# Asking for the window even when validity is mentioned too.
+_WINDOW_WORDS = ("신청기간", "신청기한", "언제신청", "언제까지신청", "신청언제", "신청마감", "신청시기", "신청은언제")
 _DOCUMENT_WORDS = ("동의서", "과세", "납세", "재산세", "재산현황", "서류", "감사보고서", "제출", "내야", "내요")
 
 
@@ -125,7 +127,7 @@ _NOT_AUDITED = re.compile(r"비\s*외감|외감\s*(?:법인|대상)?\s*(?:이|�
 _AUDITED = re.compile(r"외감|외부\s*감사\s*(?:를|는)?\s*(?:받|대상|법인)")
 _CONSENT_NO = re.compile(r"(?:작년|지난\s*해|전년)[^.?!]{0,14}?(?:안\s*냈|제출\s*안|제출하지\s*않|못\s*냈|미제출)")
 _CONSENT_YES = re.compile(r"(?:작년|지난\s*해|전년)[^.?!]{0,14}?(?:냈|제출했|제출하였|제출함)")
-_CEO = re.compile(r"대표(?:이사|자)?[^.?!]{0,6}?(?:바뀌|바꼈|바뀐|변경|교체)(?P<after>[^.?!]{0,8})")
+_CEO = re.compile(r"대표(?:이사|자)?(?P<before>[^.?!]{0,6}?)(?:바뀌|바꼈|바뀐|변경|교체)(?P<after>[^.?!]{0,8})")
 _YEARS = re.compile(
     r"(?P<n>\d+|한|두|세)\s*(?:개\s*(?:사업\s*)?(?:년|연도)(?:\s*분|\s*치)?|년\s*(?:치|분)|해\s*(?:치|분))"
 )
@@ -153,7 +155,8 @@ def document_facts(said: Said) -> dict[str, Any]:
         facts["consent_submitted_last_year"] = True
     ceo = _CEO.search(text)
     if ceo is not None:
-        facts["ceo_changed_since"] = not re.search(r"안|않|없|아니", ceo.group("after"))
+        denied = re.search(r"안\s", ceo.group("before") + " ") or re.search(r"안|않|없|아니", ceo.group("after"))
+        facts["ceo_changed_since"] = not denied
     elif re.search(r"대표(?:이사|자)?\s*(?:는|가)?\s*(?:그대로|같)", text):
         facts["ceo_changed_since"] = False
     return facts
@@ -217,8 +220,13 @@ def claims(topic: str, said: Said) -> bool:
     if topic == "rating":
         if _fiscal_year_end(said) is not None or _fiscal_month(said) is not None:
             return True
-        return said.has("결산") and not said.has("결산보고서") and said.has("언제", "까지", "신청")
+        return _says_fiscal(said) and not said.has("결산보고서") and said.has("언제", "까지", "신청")
     return topic in ("evaluation", "documents")
+
+
+def _says_fiscal(said: Said) -> bool:
+    """The message talks of a 결산 (or 회계연도, as some members say)."""
+    return said.has("결산", "회계연도", "회계년도")
 
 
 def _fiscal_year_end(said: Said) -> DateMention | None:
@@ -227,7 +235,7 @@ def _fiscal_year_end(said: Said) -> DateMention | None:
     marked = [d for d in dated if d.fiscal]
     if marked:
         return marked[0]
-    if not said.has("결산"):
+    if not _says_fiscal(said):
         return None  # "등급이 2026년 6월 30일까지인데" names a validity end, not a 결산일
     return next((d for d in dated if d.month_end or d.day is None), dated[0] if dated else None)
 
@@ -239,7 +247,7 @@ def _fiscal_month(said: Said, *, loose: bool = False) -> DateMention | None:
     marked = [d for d in months if d.fiscal]
     if marked:
         return marked[0]
-    return months[0] if months and (loose or said.has("결산")) else None
+    return months[0] if months and (loose or _says_fiscal(said)) else None
 
 
 def _raise_errors(mentions: Sequence[DateMention]) -> None:
@@ -374,7 +382,7 @@ def _merge_rating(data: dict[str, Any], said: Said, today: date, *, loose: bool)
     _raise_errors(said.dates)
     if said.has(*_NEW_RATING_WORDS) and said.has("유효", "만료", "효력", "언제까지"):
         data["focus"] = "new"
-    elif said.has("유효", "만료", "효력") and not said.has("신청"):
+    elif said.has("유효", "만료", "효력") and not said.has(*_WINDOW_WORDS):
         data["focus"] = "validity"
     elif said.has("신청", "기간"):
         data["focus"] = "window"
