@@ -256,3 +256,9 @@ def test_any_text_gets_a_branch_reply_or_is_passed_on(text: str, in_flow: bool) 
     turn = Turn("h", Event.from_text(text), {"flow": "branch", "data": {}} if in_flow else {}, TODAY)
     reply = capability.on_text(turn)
     assert reply is None or (reply.kind == "branch" and reply.text.strip() and len(reply.text) <= 4000)
+
+
+@pytest.mark.parametrize("text", ["관할지점이 어디예요", "조합 지점 연락처는 어디서 볼 수 있나요?", "근처 지점"])
+def test_a_general_question_about_branches_asks_where_the_member_is(bot: Engine, text: str) -> None:
+    reply = say(bot, text)
+    assert reply.kind == "branch" and reply.keyboard == "location" and "지역 이름" in reply.text

@@ -34,6 +34,8 @@ _FIELD_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("phone", ("전화", "번호")),
     ("address", ("주소", "위치", "어디", "찾아가", "가는길", "우편번호")),
 )
+# Without a branch name, "어디" asks which branch serves the member, not for an address.
+_WHERE_CUES = ("위치", "어디", "찾아가", "가는길")
 FIELD_LABELS = {"phone": "전화번호", "fax": "팩스번호", "address": "주소"}
 # Chat words that are never the place itself, though some are also place names ("가장동",
 # "하면" in 가평군, "수정구", "기장군"): dropped before place lookup.
@@ -90,9 +92,13 @@ class _Message:
     def asks_contact(self) -> bool:
         return "연락처" in self.squashed or bool(self.fields())
 
-    def fields(self) -> list[str]:
-        """Which contact fields are asked for; empty means all of them ("연락처")."""
+    def fields(self, *, named: bool = True) -> list[str]:
+        """Which contact fields are asked for; empty means all of them ("연락처"). Unless a
+        branch is `named`, only explicit words count ("지점 주소", not "지점 어디")."""
         text = self.squashed.replace("팩스번호", "팩스").replace("우편번호", "주소")
+        if not named:
+            for cue in _WHERE_CUES:
+                text = text.replace(cue, "")
         return [name for name, cues in _FIELD_CUES if any(cue in text for cue in cues)]
 
     def content_words(self) -> list[str]:
@@ -241,8 +247,9 @@ class BranchCapability(Capability):
             return self.resolved(turn, resolution)
         if not message.mentions_branch:
             return None
-        unknown = phrase or message.content_words()
-        return self.not_found(" ".join(unknown)) if unknown else self.ask(turn, message.fields())
+        # Words right before the cue were meant as a place ("도쿄 근처 지점"); otherwise the
+        # member asked in general ("관할지점이 어디예요") and is asked where they are.
+        return self.not_found(" ".join(phrase)) if phrase else self.ask(turn, message.fields(named=False))
 
     def _branch_word_only(self, turn: Turn, message: _Message) -> Reply | None:
         """"지점" without a place cue: "강남 지점" (a place right before it), or a bare request
@@ -253,7 +260,7 @@ class BranchCapability(Capability):
         if exact and exact[-1] == before[-1]:
             return self.resolved(turn, self.finder.gazetteer.find(before, loose=True))
         if not message.content_words():
-            return self.ask(turn, message.fields())
+            return self.ask(turn, message.fields(named=False))
         return None
 
     def _plain_place(self, word: str) -> bool:
