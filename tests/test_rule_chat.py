@@ -209,6 +209,11 @@ def test_missing_kind_gives_the_date_with_the_condition_and_kind_buttons(engine:
     assert "계약보증은 대상 보증입니다" in eligible.text
 
 
+@pytest.mark.parametrize("text", ["보증기간 ~2027.01.20 문자 언제 와요", "보증 해지 문자, 2027-01-20 종료예요"])
+def test_other_ways_of_naming_the_end(engine: Engine, text: str) -> None:
+    assert "2027년 1월 5일(화)에 발송됩니다" in first_line(say(engine, text))
+
+
 def test_missing_end_date_is_asked_then_completed(engine: Engine) -> None:
     asked = say(engine, "공사이행보증 2억 보증해제 문자 언제 와요")
     assert "보증 종료일을 알려 주시면" in first_line(asked)

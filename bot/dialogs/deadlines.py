@@ -199,7 +199,8 @@ def topic_of(said: Said) -> str | None:
     """Which calculator a message is about, or None."""
     if said.has("마일리지"):
         return "mileage"
-    if said.has("해제") or (said.has(*_END_WORDS) and (said.has(*_SMS_WORDS, "보증") or bool(said.kinds))):
+    ends = said.has(*_END_WORDS) or (said.has("보증기간") and said.has(*_SMS_WORDS))
+    if said.has("해제", "해지") or (ends and (said.has(*_SMS_WORDS, "보증") or bool(said.kinds))):
         return "notice"
     if evaluation_facts(said) and said.has("평가", "등급"):
         return "evaluation"
