@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from bot.capability import Capability
 from bot.consent import CONSENT_VERSION, consent_text
 from bot.conversation import Button, Keyboard, Reply, Turn
+from bot.dialogs import sms_staff
 from bot.dialogs.sms_intents import Intent, detect_intent
 from bot.hangul import squash
 from bot.kr_ids import FieldError, parse_brn, parse_member_no, parse_mobile, parse_person_name
 from bot.privacy import mask_phone
 from bot.registry import Member, Registration, Registry, RegistryError, Requester, is_already
-from bot.sms_format import format_change, format_entries, status_label, verified_label
+from bot.sms_format import status_label, verified_label
 from bot.templates import render
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ YES = {"네", "예", "동의", "동의합니다", "동의해요", "좋아요", "
 NO = {"아니요", "아니오", "아니", "아니에요", "동의하지않음", "동의안함", "동의하지않습니다", "거부", "취소", "no"}
 MAX_MEMBER_TRIES = 3
 MAX_PICKS = 5
-MAX_STAFF_LINES = 60
 
 
 def _reply(template: str, *, buttons: list[Button] | None = None, keyboard: Keyboard | None = None,
@@ -334,41 +334,11 @@ class SmsRecipientsCapability(Capability):
 
     def staff_command(self, turn: Turn, word: str, args: list[str]) -> Reply:
         """/sms list [member] [all], /sms optout|optin PHONE MEMBER: BOT_ADMIN_IDS only."""
-        if not turn.event.is_admin:
-            return _reply("staff_only")
-        if turn.chat_type != "private":
-            return _reply("private_only")
-        if word in ("list", "목록"):
-            include = any(a.lower() in ("all", "전체") for a in args)
-            member = next((a for a in args if a.lower() not in ("all", "전체")), None)
-            return Reply(kind="sms", text=self.staff_list(member, include_inactive=include))
-        if len(args) != 2:
-            return _reply("staff_usage")
-        admin = Requester.admin(turn.event.user_id)
-        return Reply(kind="sms", text=self.staff_change(word, args[0], args[1], admin))
+        return sms_staff.reply(self.registry, turn, word, args)
 
     def staff_list(self, member: str | None = None, *, include_inactive: bool = False) -> str:
         """The masked recipient list as staff see it, cut to fit one message."""
-        try:
-            member_no = parse_member_no(member) if member else None
-        except FieldError as exc:
-            return str(exc)
-        lines = format_entries(self.registry.list_entries(member_no, include_inactive=include_inactive)).splitlines()
-        if len(lines) > MAX_STAFF_LINES:
-            lines = [*lines[:MAX_STAFF_LINES], f"… 외 {len(lines) - MAX_STAFF_LINES}명 (전체는 `bot sms list`)"]
-        return "\n".join(lines)
-
-    def staff_change(self, word: str, phone_text: str, member_text: str,
-                     requester: Requester | None = None) -> str:
-        """Opt a number out or in for one member, on the member's phoned request."""
-        try:
-            phone, member_no = parse_mobile(phone_text), parse_member_no(member_text)
-        except FieldError as exc:
-            return str(exc)
-        if self.registry.get_member(member_no) is None:
-            return f"조합원 명단에 없는 조합원번호입니다: {member_no}"
-        change_of = self.registry.opt_out if word == "optout" else self.registry.opt_in
-        return format_change(word, change_of(phone, requester or Requester.branch_staff(), member_no))
+        return sms_staff.listing(self.registry, member, include_inactive=include_inactive)
 
 
 def _role_of(text: str) -> str:

@@ -1,0 +1,52 @@
+"""The admins' /sms commands in chat (BOT_ADMIN_IDS): the masked list, and opt-out or opt-in
+of a number on a member's phoned request, recorded under the admin's id."""
+
+from __future__ import annotations
+
+from bot.conversation import Reply, Turn
+from bot.kr_ids import FieldError, parse_member_no, parse_mobile
+from bot.registry import Registry, Requester
+from bot.sms_format import format_change, format_entries
+from bot.templates import render
+
+MAX_LINES = 60
+ALL_WORDS = ("all", "전체")
+
+
+def reply(registry: Registry, turn: Turn, word: str, args: list[str]) -> Reply:
+    """/sms list [member] [all], /sms optout|optin PHONE MEMBER."""
+    if not turn.event.is_admin:
+        return Reply(kind="sms", text=render("sms_staff_only"))
+    if turn.chat_type != "private":
+        return Reply(kind="sms", text=render("sms_private_only"))
+    if word in ("list", "목록"):
+        include = any(a.lower() in ALL_WORDS for a in args)
+        member = next((a for a in args if a.lower() not in ALL_WORDS), None)
+        return Reply(kind="sms", text=listing(registry, member, include_inactive=include))
+    if len(args) != 2:
+        return Reply(kind="sms", text=render("sms_staff_usage"))
+    return Reply(kind="sms", text=change(registry, word, args[0], args[1], Requester.admin(turn.event.user_id)))
+
+
+def listing(registry: Registry, member: str | None = None, *, include_inactive: bool = False) -> str:
+    """The masked recipient list, cut to fit one Telegram message."""
+    try:
+        member_no = parse_member_no(member) if member else None
+    except FieldError as exc:
+        return str(exc)
+    lines = format_entries(registry.list_entries(member_no, include_inactive=include_inactive)).splitlines()
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES], f"… 외 {len(lines) - MAX_LINES}명 (전체 목록은 `bot sms list`)"]
+    return "\n".join(lines)
+
+
+def change(registry: Registry, word: str, phone_text: str, member_text: str, requester: Requester) -> str:
+    """Opt a number out ("optout") or in ("optin") for one member."""
+    try:
+        phone, member_no = parse_mobile(phone_text), parse_member_no(member_text)
+    except FieldError as exc:
+        return str(exc)
+    if registry.get_member(member_no) is None:
+        return f"조합원 명단에 없는 조합원번호입니다: {member_no}"
+    act = registry.opt_out if word == "optout" else registry.opt_in
+    return format_change(word, act(phone, requester, member_no))

@@ -1,0 +1,110 @@
+"""The SMS store's vocabulary: members, who asks, what is held, and what a change did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.privacy import mask_phone
+
+Role = Literal["대표이사", "담당자"]
+ROLES: tuple[Role, ...] = ("대표이사", "담당자")
+Verification = Literal["contact", "typed", "member_list", "staff"]
+Outcome = Literal["created", "reactivated", "unchanged", "held"]
+
+
+@dataclass(frozen=True)
+class Member:
+    member_no: str
+    brn: str
+    company: str
+    ceo_name: str
+    ceo_mobile: str
+    branch: str
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asks: a chat (with the number it proved by the contact button, if any) or staff."""
+
+    actor: str
+    chat_id: str | None = None
+    proven_phone: str | None = None
+    staff: bool = False
+
+    @classmethod
+    def chat(cls, chat_id: str, proven_phone: str | None = None) -> Requester:
+        return cls(f"chat:{chat_id}", chat_id, proven_phone)
+
+    @classmethod
+    def branch_staff(cls) -> Requester:
+        return cls("staff", staff=True)
+
+    @classmethod
+    def admin(cls, user_id: int | None) -> Requester:
+        """A Telegram admin acting for a branch (BOT_ADMIN_IDS)."""
+        return cls(f"admin:{user_id}", staff=True)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One number held for one member: a stored recipient, or the CEO by default (no id)."""
+
+    member_no: str
+    company: str
+    recipient_id: int | None
+    name: str | None
+    role: str
+    phone: str | None
+    verification: str
+    status: str
+    consent_at: str | None = None
+    consent_version: str | None = None
+    erased: bool = False
+
+    @property
+    def masked(self) -> str:
+        return mask_phone(self.phone) if self.phone else "(삭제됨)"
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active" and self.phone is not None
+
+
+@dataclass(frozen=True)
+class Registration:
+    member_no: str
+    name: str
+    role: Role
+    phone: str
+    verification: Verification
+    consent_version: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an opt-out, opt-in or erasure did to the entries the requester may act on."""
+
+    changed: list[Entry] = field(default_factory=list)
+    unchanged: list[Entry] = field(default_factory=list)
+    needs_registration: list[Entry] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.changed or self.unchanged or self.needs_registration)
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    added: int
+    updated: int
+    unchanged: int
+
+
+def is_already(action: str, target: Entry) -> bool:
+    """The entry already is as asked: nothing to write."""
+    if action == "opt_out":
+        return target.status == "opted_out"
+    if action == "opt_in":
+        return target.status == "active"
+    return target.erased
