@@ -218,3 +218,25 @@ def test_a_finished_conversation_s_buttons_are_stale() -> None:
 def test_unrelated_text_outside_a_flow_is_left_to_others() -> None:
     _, chat = setup()
     assert chat.say("신용평가 수수료 있나요?").kind == "fallback"
+
+
+def test_a_shared_contact_then_register_uses_that_proven_number() -> None:
+    store, chat = setup()
+    chat.share(STAFF)
+    chat.press("sms:reg")
+    chat.say("1002")
+    chat.say("홍길동")
+    reply = chat.press("sms:role:staff")
+    assert "등록할 내용" in reply.text and "본인 확인" in reply.text  # no number asked
+    chat.press("sms:agree")
+    assert store.list_entries("1002")[-1].verification == "contact"
+
+
+def test_a_proven_number_is_not_carried_into_a_later_registration() -> None:
+    _, chat = setup()
+    chat.say("문자 그만 받고 싶어요")
+    assert "수신거부하시겠습니까" in chat.share(CEO_1).text  # waiting for yes, number proven
+    chat.say("수신자 추가")  # changes the subject mid-flow
+    chat.say("1001")
+    chat.say("김담당")
+    assert chat.press("sms:role:staff").keyboard == "contact"  # the number is asked for

@@ -119,7 +119,11 @@ class SmsRecipientsCapability(Capability):
         if turn.chat_type != "private":
             turn.end_flow()
             return _reply("private_only", keyboard="remove")
-        proven = turn.flow_data().get("proven") if turn.flow() == self.name else None
+        data = turn.flow_data() if turn.flow() == self.name else {}
+        # A proven number carries over to another action, but into a registration only straight
+        # after it was shared: a registration started later may well be for a colleague.
+        carry = action != "register" or data.get("step") == "choose"
+        proven = data.get("proven") if carry else None
         log.debug("sms begin action=%s proven=%s", action, proven is not None)
         if action == "register":
             if self.registry.member_count() == 0:
