@@ -171,7 +171,6 @@ def _plan_one(plan: Plan, guarantee: Guarantee, member: Member,
 
 
 def _short(text: str, limit: int = 20) -> str:
-    """A cell quoted in a report: a mobile number typed in the wrong column masked, and cut so
-    a 10,000-character cell stays readable."""
+    """A cell quoted in a report: any mobile number masked, cut to `limit` characters."""
     text = _MOBILE.sub(lambda m: mask_phone(m.group(0)), " ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"

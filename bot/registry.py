@@ -108,8 +108,8 @@ class Registry:
         return str(row[0]).encode("ascii")
 
     def _check_key(self) -> None:
-        """A database used with one key must never be read with another: opt-outs would stop
-        matching and opted-out numbers would get notices again."""
+        """Refuse a key other than the one this database was first used with."""
+        # With another key, opt-outs would stop matching and opted-out numbers get notices again.
         mine = fingerprint(self.key)
         with transaction(self.db):
             row = self.db.execute("SELECT value FROM sms_meta WHERE key = 'key'").fetchone()
@@ -203,8 +203,8 @@ class Registry:
     # -- reading entries -------------------------------------------------------------------
 
     def targets(self, phone: str, requester: Requester, member_no: str | None = None) -> list[Entry]:
-        """The entries for this number that the requester may act on, and nothing else, so a
-        refusal reads the same whether or not the number is held."""
+        """The entries for this number that the requester may act on, and nothing else."""
+        # Nothing beyond that is read, so a refusal reads the same whether or not it is held.
         digest = self.ref(phone)
         rows = self._rows(_ENTRY_SQL + " WHERE r.phone_hash = ? ORDER BY r.member_no, r.id", [digest])
         entries = [_entry(r) for r in rows if self._allowed(requester, r["chat_id"], digest)]
@@ -244,13 +244,13 @@ class Registry:
     # -- changes ---------------------------------------------------------------------------
 
     def preview(self, member_no: str, phone: str, requester: Requester) -> Outcome:
-        """What registering this number would do, without storing anything (asked before the
-        consent text, so a number already held is not asked for consent again)."""
+        """What registering this number would do, without storing anything."""
+        # Asked before the consent text, so a number already held is not asked for consent again.
         return self._decide(member_no, phone, requester)[0]
 
     def register(self, reg: Registration, requester: Requester) -> tuple[Outcome, Entry | None]:
-        """Store a consented recipient. The same number for the same member changes nothing;
-        an opted-out or erased one comes back only for its owner or the chat that added it."""
+        """Store a consented recipient; the same number for the same member changes nothing."""
+        # An opted-out or erased number comes back only for its owner or the chat that added it.
         with transaction(self.db):
             outcome, entry = self._decide(reg.member_no, reg.phone, requester)
             if outcome == "created":

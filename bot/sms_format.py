@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+from bot.clock import SEOUL
 from bot.registry import Change, Entry
 
 STATUS = {"active": "받음", "opted_out": "수신거부"}
@@ -16,6 +18,14 @@ def status_label(entry: Entry) -> str:
 
 def verified_label(entry: Entry) -> str:
     return VERIFIED.get(entry.verification, entry.verification)
+
+
+def consent_label(entry: Entry) -> str:
+    """"동의 2026-11-22(v1)" on the Korean calendar, or "" when no consent is held."""
+    if not entry.consent_at:
+        return ""
+    day = dt.datetime.fromisoformat(entry.consent_at).astimezone(SEOUL).date()
+    return f"동의 {day.isoformat()}({entry.consent_version})"
 
 
 def format_entries(entries: Sequence[Entry]) -> str:

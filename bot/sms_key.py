@@ -31,8 +31,8 @@ def key_path(db_file: Path) -> Path:
 
 
 def load_key(db: sqlite_utils.Database) -> bytes | None:
-    """BOT_SMS_KEY when set; else the key file beside the database, created on first use; None
-    for an in-memory database, which keeps a key of its own inside (it dies with the process)."""
+    """BOT_SMS_KEY, else the key file beside the database (made on first use); None in memory."""
+    # An in-memory database keeps a key inside itself instead: it dies with the process anyway.
     from_env = os.environ.get(KEY_ENV, "").strip()
     if from_env:
         return from_env.encode("utf-8")
@@ -45,8 +45,9 @@ def new_key() -> bytes:
 
 
 def _read_or_create(path: Path) -> bytes:
-    """Many processes may start at once: the key is written to a private temporary file and
-    linked into place, so every process reads the same complete key."""
+    """The key in path, created atomically when missing."""
+    # Many processes may start at once: the key is written to a private temporary file and
+    # linked into place, so every process reads the same complete key.
     if not path.exists():
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

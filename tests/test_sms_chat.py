@@ -4,10 +4,13 @@ delete, each confirmed before it acts."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from test_sms_support import CEO_1, OTHER, STAFF, Chat, register, registry, sms_engine
 
 from bot.consent import CONSENT_VERSION
 from bot.registry import Registry
+from bot.sms_format import consent_label
 
 
 def setup(members: bool = True) -> tuple[Registry, Chat]:
@@ -240,3 +243,13 @@ def test_a_proven_number_is_not_carried_into_a_later_registration() -> None:
     chat.say("1001")
     chat.say("김담당")
     assert chat.press("sms:role:staff").keyboard == "contact"  # the number is asked for
+
+
+def test_the_consent_date_is_shown_on_the_korean_calendar() -> None:
+    store = registry()
+    store.clock = lambda: dt.datetime(2026, 11, 21, 23, 30, tzinfo=dt.UTC)  # 08:30 on the 22nd in Seoul
+    chat = Chat(sms_engine(store))
+    register(chat)
+    assert consent_label(store.list_entries("1001")[-1]) == "동의 2026-11-22(v1)"
+    chat.say("내 등록 정보")
+    assert "동의 2026-11-22(v1)" in chat.say("010-7777-8888").text

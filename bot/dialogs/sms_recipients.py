@@ -19,7 +19,7 @@ from bot.hangul import squash
 from bot.kr_ids import FieldError, parse_brn, parse_member_no, parse_mobile, parse_person_name
 from bot.privacy import mask_phone
 from bot.registry import Member, Registration, Registry, RegistryError, Requester, is_already
-from bot.sms_format import status_label, verified_label
+from bot.sms_format import consent_label, status_label, verified_label
 from bot.templates import render
 
 if TYPE_CHECKING:
@@ -292,7 +292,8 @@ class SmsRecipientsCapability(Capability):
         if action == "view":
             turn.end_flow()
             return _reply("view", masked=masked, entries=targets, keyboard="remove",
-                          status=[status_label(e) for e in targets], verified=[verified_label(e) for e in targets])
+                          status=[status_label(e) for e in targets], verified=[verified_label(e) for e in targets],
+                          consent=[consent_label(e) for e in targets])
         pending = [e for e in targets if not is_already(action, e)]
         if not pending:
             turn.end_flow()
