@@ -13,7 +13,7 @@ from test_sms_support import CEO_1, MEMBERS, OTHER, STAFF, Chat, register, regis
 
 from bot.app import build_engine
 from bot.cli import build_parser
-from bot.registry import Registry, Requester
+from bot.registry import Registration, Registry, Requester
 from support import services
 
 ACTIONS = [("문자 그만 받고 싶어요", "수신거부할"), ("문자 다시 받을래요", "다시 받도록 할"),
@@ -167,3 +167,13 @@ def test_the_audit_log_holds_the_actor_but_no_number() -> None:
     assert not PHONE_VARIANTS.search(str(rows))
     store.opt_in(OTHER, Requester.chat("x"))  # refused: no line written
     assert store.audit_log() == rows
+
+
+def test_the_admin_list_fits_one_telegram_message() -> None:
+    store = registry()
+    for n in range(300):
+        store.register(Registration("1001", "직원", "담당자", f"+8210200{n:05d}", "typed", "v1"), Requester.chat("c"))
+    admin = Chat(sms_engine(store), "admin-chat", admin=True)
+    text = admin.say("/sms list").text
+    assert len(text) < 4096 and "외 " in text.splitlines()[-1]
+    assert "이미 받고 있습니다" in admin.say("/sms optin 010 1111 2222 1001").text  # spaces in the number

@@ -9,7 +9,7 @@ from bot.registry import Registry, Requester
 from bot.sms_format import format_change, format_entries
 from bot.templates import render
 
-MAX_LINES = 60
+MAX_CHARS = 3500  # one Telegram message holds 4096, and the list gets a closing line
 ALL_WORDS = ("all", "전체")
 
 
@@ -23,9 +23,11 @@ def reply(registry: Registry, turn: Turn, word: str, args: list[str]) -> Reply:
         include = any(a.lower() in ALL_WORDS for a in args)
         member = next((a for a in args if a.lower() not in ALL_WORDS), None)
         return Reply(kind="sms", text=listing(registry, member, include_inactive=include))
-    if len(args) != 2:
+    if len(args) < 2:
         return Reply(kind="sms", text=render("sms_staff_usage"))
-    return Reply(kind="sms", text=change(registry, word, args[0], args[1], Requester.admin(turn.event.user_id)))
+    # The member number comes last, so a number typed with spaces still reads as one.
+    phone, member = " ".join(args[:-1]), args[-1]
+    return Reply(kind="sms", text=change(registry, word, phone, member, Requester.admin(turn.event.user_id)))
 
 
 def listing(registry: Registry, member: str | None = None, *, include_inactive: bool = False) -> str:
@@ -35,9 +37,13 @@ def listing(registry: Registry, member: str | None = None, *, include_inactive: 
     except FieldError as exc:
         return str(exc)
     lines = format_entries(registry.list_entries(member_no, include_inactive=include_inactive)).splitlines()
-    if len(lines) > MAX_LINES:
-        lines = [*lines[:MAX_LINES], f"… 외 {len(lines) - MAX_LINES}명 (전체 목록은 `bot sms list`)"]
-    return "\n".join(lines)
+    shown: list[str] = []
+    for line in lines:
+        if sum(len(s) + 1 for s in shown) + len(line) > MAX_CHARS:
+            shown.append(f"… 외 {len(lines) - len(shown)}명 (전체 목록은 `bot sms list`)")
+            break
+        shown.append(line)
+    return "\n".join(shown)
 
 
 def change(registry: Registry, word: str, phone_text: str, member_text: str, requester: Requester) -> str:
