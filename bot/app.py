@@ -70,4 +70,6 @@ def build_capabilities(services: Services) -> list[Capability]:
 
 
 def build_engine(services: Services) -> Engine:
-    return Engine(build_capabilities(services), StateStore(services.db), services.feedback)
+    states = StateStore(services.db)
+    states.purge_stale()
+    return Engine(build_capabilities(services), states, services.feedback)

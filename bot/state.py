@@ -18,20 +18,39 @@ def _create(db: sqlite_utils.Database) -> None:
     )
 
 
+# A conversation left half-way for this long is forgotten: its scratch data may hold a name or
+# a phone number typed before consent, which must not stay behind indefinitely.
+FLOW_TTL = dt.timedelta(hours=24)
+
+
 class StateStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         migrate(db, "conversations", [_create])
 
-    def load(self, chat_id: str) -> dict[str, Any]:
-        row = self.db.execute("SELECT state FROM conversations WHERE chat_id = ?", [chat_id]).fetchone()
+    def load(self, chat_id: str, *, now: dt.datetime | None = None) -> dict[str, Any]:
+        row = self.db.execute(
+            "SELECT state, updated_at FROM conversations WHERE chat_id = ?", [chat_id]
+        ).fetchone()
         if not row:
             return {}
         try:
             value = json.loads(row[0])
         except ValueError:
             return {}
-        return value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            return {}
+        if _stale(row[1], now or dt.datetime.now(dt.UTC)):
+            value.pop("flow", None)
+            value.pop("data", None)
+        return value
+
+    def purge_stale(self, *, now: dt.datetime | None = None) -> int:
+        """Forget every abandoned conversation; returns how many were dropped."""
+        cutoff = ((now or dt.datetime.now(dt.UTC)) - FLOW_TTL).isoformat(timespec="seconds")
+        with transaction(self.db):
+            cursor = self.db.execute("DELETE FROM conversations WHERE updated_at < ?", [cutoff])
+        return int(cursor.rowcount or 0)
 
     def save(self, chat_id: str, state: dict[str, Any]) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -45,3 +64,13 @@ class StateStore:
                 )
             else:
                 self.db.execute("DELETE FROM conversations WHERE chat_id = ?", [chat_id])
+
+
+def _stale(updated_at: str | None, now: dt.datetime) -> bool:
+    try:
+        when = dt.datetime.fromisoformat(str(updated_at))
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return now - when > FLOW_TTL
