@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> None:
         code = 2
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        # `bot ask ... | head`: the reader left; that is not an error of ours.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        code = 0
     sys.exit(code)
 
 

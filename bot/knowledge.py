@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-ENTRY_FIELDS = {"id", "question", "alternates", "answer", "category", "source", "related"}
+ENTRY_FIELDS = {"id", "question", "alternates", "answer", "category", "source", "related", "actions"}
+# What an answer may offer to do next in the chat itself: the command each button starts.
+ACTIONS = {"sms": "✉️ 채팅으로 문자 수신 관리", "branch": "📍 가까운 지점 찾기", "deadline": "📅 내 날짜로 계산하기"}
 REQUIRED_ENTRY_FIELDS = ("id", "question", "alternates", "answer", "category", "source")
 SOURCE_FIELDS = {"doc", "section", "page"}
 TOP_FIELDS = {"documents", "categories", "entries"}
@@ -38,6 +40,7 @@ class Entry:
     category: str
     source: Source
     related: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,11 @@ class _Validator:
             ok = False
         else:
             related_refs.extend((entry_id, r, fields["related"][1]) for r in related)
+        actions = raw.get("actions") or []
+        if not isinstance(actions, list) or any(a not in ACTIONS for a in actions):
+            self.add(f"actions는 {', '.join(sorted(ACTIONS))} 중에서 골라야 합니다.",
+                     fields.get("actions", (node, node))[1], entry_id, "actions")
+            ok = False
         if not ok or source is None:
             return None
         return Entry(
@@ -268,6 +276,7 @@ class _Validator:
             category=raw["category"],
             source=source,
             related=tuple(related),
+            actions=tuple(actions),
         )
 
     def _source(self, node: yaml.Node, raw: Any, entry_id: str, documents: dict[str, Document]) -> Source | None:

@@ -103,3 +103,11 @@ def test_every_entry_answer_fits_one_telegram_message() -> None:
         reply = press(bot, f"faq:{entry.id}")
         assert reply.kind == "answer"
         assert len(reply.text) <= 4096
+
+
+def test_an_answer_about_something_the_bot_can_do_offers_to_do_it() -> None:
+    bot = engine()
+    reply = press(bot, "faq:sms-release-optout")
+    assert reply.buttons[0].payload == "menu:sms"
+    started = press(bot, "menu:sms")
+    assert started.kind == "sms"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.capability import Capability
 from bot.conversation import Button, Candidate, Reply, Turn
 from bot.faq import FaqIndex, Match, Ranking
-from bot.knowledge import Entry
+from bot.knowledge import ACTIONS, Entry
 from bot.templates import render
 
 # Words that mark a question about credit rating, for choosing the contact in a fallback.
@@ -60,7 +60,8 @@ class AnswerCapability(Capability):
             text=render("answer", entry=entry, source=self.index.kb.source_label(entry)),
             candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
-            buttons=[Button(_short(r.question), f"faq:{r.id}") for r in related],
+            buttons=[Button(ACTIONS[a], f"menu:{a}") for a in entry.actions]
+            + [Button(_short(r.question), f"faq:{r.id}") for r in related],
             feedback_ref=entry.id,
         )
 
