@@ -173,6 +173,13 @@ async def test_in_a_group_only_commands_mentions_and_replies_are_answered(fake_a
     assert len(fake_api.calls_of("sendMessage", chat_id=GROUP)) == 3
 
 
+async def test_the_rate_limiter_is_in_the_way_only_when_asked_for(fake_api: FakeBotApi, start_bot: StartBot) -> None:
+    async with start_bot(BOT_RATE_LIMITER="1") as application:
+        assert application.bot.rate_limiter is not None
+        reply = await fake_api.ask(USER, "/help")
+    assert reply.params["parse_mode"] == "HTML"
+
+
 async def test_flood_control_is_waited_out_and_the_reply_still_arrives(fake_api: FakeBotApi, bot: Any) -> None:
     fake_api.fail("sendMessage", status=429, retry_after=1)
     since = fake_api.mark()
@@ -214,6 +221,25 @@ async def test_a_restart_in_the_middle_of_a_conversation_continues_it(fake_api: 
         await fake_api.wait_for("editMessageReplyMarkup", since=since)
         report = await fake_api.ask(ADMIN_ID, "/report")
     assert f"{question} (👎 1회)" in report.text
+
+
+async def test_a_restart_between_the_steps_of_a_flow_resumes_it(fake_api: FakeBotApi, start_bot: StartBot,
+                                                               reference: Any, reference_engine: Engine) -> None:
+    if "deadline" not in reference_engine.by_command:
+        pytest.skip("no multi-step flow installed")
+    steps = [Event.from_text("/deadline"), Event(kind="button", payload="deadline:topic:rating"),
+             Event.from_text("12월")]
+    expected = [reference(step, "restart-flow") for step in steps]
+    async with start_bot():
+        menu = await fake_api.ask(USER, "/deadline")
+        since = fake_api.mark()
+        fake_api.press(fake_api.sent_message(menu), "deadline:topic:rating")
+        asked = (await fake_api.wait_for("editMessageText", since=since))[0]
+        assert asked.text == html_of(expected[1])
+    async with start_bot():  # a new process on the same BOT_DB
+        answer = await fake_api.ask(USER, "12월")
+    assert answer.text == html_of(expected[2])  # the month answered the question asked before
+    assert answer.text != html_of(reference(Event.from_text("12월")))  # not what "12월" alone gets
 
 
 async def test_branch_offers_the_location_button_and_answers_a_location_with_pins(

@@ -27,6 +27,7 @@ from telegram import (
     Update,
     User,
 )
+from telegram.error import NetworkError
 
 from bot.app import Services
 from bot.conversation import Button, Event, Reply, Venue
@@ -338,6 +339,14 @@ async def test_an_error_is_apologised_for_and_logged_without_personal_data(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "RuntimeError" in logged and f"chat {USER}" in logged
     assert "1234-5678" not in logged and "제 번호는" not in logged
+
+
+async def test_a_network_error_while_polling_is_a_warning_not_an_apology(
+        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    since = harness.api.mark()
+    await harness.application.process_error(None, NetworkError("connection reset"))
+    assert harness.api.calls[since:] == []
+    assert [r.levelname for r in caplog.records if r.name.startswith("bot")] == ["WARNING"]
 
 
 async def test_flood_control_is_waited_out_then_retried(harness: Harness) -> None:

@@ -20,7 +20,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.app import Services
@@ -182,6 +182,9 @@ def _ask_engine(d: BotDeps, chat: Chat, event: Event, context: ContextTypes.DEFA
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log what failed (ids and types only) and tell the user something went wrong."""
     error = context.error
+    if update is None and isinstance(error, NetworkError):  # fetching updates; PTB retries it
+        log.warning("polling: %s (%s); retrying", type(error).__name__, redact(str(error))[:120])
+        return
     frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
     log.error("%s while handling %s: %s\n%s", type(error).__name__, describe(update),
               redact(str(error))[:200], frames)
