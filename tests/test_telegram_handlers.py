@@ -189,8 +189,10 @@ async def test_admins_are_marked_on_messages_and_buttons(harness: Harness) -> No
 async def test_report_is_served_to_admins_and_refused_to_others(harness: Harness) -> None:
     (admin,) = await harness.send(command_update("/report", chat_id=ADMIN_ID))
     (other,) = await harness.send(command_update("/report"))
+    (in_group,) = await harness.send(command_update("/report", chat_id=GROUP, chat_type=Chat.GROUP, user_id=ADMIN_ID))
     assert "질문" in admin.text and "관리자만" not in admin.text
     assert "관리자만" in other.text
+    assert "개인 대화에서만" in in_group.text  # members' questions are not shown to a group
 
 
 async def test_in_a_group_only_addressed_messages_reach_the_engine(harness: Harness) -> None:

@@ -124,6 +124,7 @@ def test_the_bots_mention_is_taken_out_in_any_case() -> None:
     assert strip_mention("@Johap_Test_Bot, 수수료 있나요?", "johap_test_bot") == ("수수료 있나요?", True)
     assert strip_mention("수수료 @johap_test_bot 있나요", "johap_test_bot") == ("수수료 있나요", True)
     assert strip_mention("@johap_test_botx 안녕", "johap_test_bot") == ("@johap_test_botx 안녕", False)
+    assert strip_mention("@johap_test_bot 첫 줄\n둘째 줄", "johap_test_bot") == ("첫 줄\n둘째 줄", True)
 
 
 def test_command_targets_and_conversation_keys() -> None:

@@ -1,5 +1,6 @@
 """Staff-only commands: /report lists the questions the bot could not answer or got 👎 for, most
-frequent first. Only the Telegram users in BOT_ADMIN_IDS (event.is_admin) get it."""
+frequent first. Only the Telegram users in BOT_ADMIN_IDS (event.is_admin) get it, and only in a
+private chat: the questions are members' own words."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.feedback import FeedbackStore
 from bot.report import render_report
 
 REFUSAL = "죄송합니다. 이 명령은 조합 관리자만 사용할 수 있습니다. 궁금한 점은 평소처럼 질문해 주세요."
+PRIVATE_ONLY = "보고서에는 조합원이 보낸 질문이 담겨 있어, 봇과의 개인 대화에서만 보여 드립니다."
 
 
 class AdminCapability(Capability):
@@ -23,4 +25,6 @@ class AdminCapability(Capability):
             return None
         if not turn.event.is_admin:
             return Reply(kind="chat", text=REFUSAL)
+        if turn.chat_type != "private":
+            return Reply(kind="chat", text=PRIVATE_ONLY)
         return Reply(kind="chat", text=render_report(self.feedback.report()))

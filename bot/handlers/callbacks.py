@@ -1,7 +1,8 @@
 """The python-telegram-bot callbacks. Each one only translates: the update becomes an engine
 event (bot.handlers.translate), the engine answers, the reply becomes Bot API calls
-(bot.handlers.replies). The engine is synchronous and takes well under a millisecond or two, so
-it is called directly on the event loop (see scripts/bench_telegram.py)."""
+(bot.handlers.replies). The engine is synchronous and takes about a millisecond, less than a
+thread hand-off would save, so it is called directly on the event loop (scripts/bench_telegram.py).
+Its database connection is then only ever used from this one thread."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
     return value
 
 
-# -- messages (each callback only picks its translation) ----------------------------------------------------------------------------------
+# -- messages: each callback only picks its translation -------------------------------------
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

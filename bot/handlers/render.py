@@ -75,6 +75,8 @@ def to_html(text: str, *, bold_first: bool = True) -> str:
 def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Plain text in pieces whose HTML fits one message, cut at line ends where possible."""
     text = text.strip("\n") or "…"
+    if _fits(text, limit, first=True):  # nearly always: replies are written to fit one message
+        return [text]
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):

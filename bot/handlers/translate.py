@@ -41,8 +41,13 @@ def strip_mention(text: str, username: str) -> tuple[str, bool]:
     if not username:
         return text, False
     pattern = re.compile(rf"(?<!\w)@{re.escape(username)}(?!\w)[,:]?", re.IGNORECASE)
-    stripped, count = pattern.subn(" ", text)
-    return " ".join(stripped.split()), count > 0
+    stripped, count = pattern.subn("", text)
+    return _tidy(stripped), count > 0
+
+
+def _tidy(text: str) -> str:
+    """Spaces left doubled or dangling by a removed mention (line breaks kept)."""
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def _mentions_by_name(message: Message, bot_id: int) -> list[str]:
@@ -79,7 +84,7 @@ def text_event(message: Message, *, bot_id: int, bot_username: str, admin_ids: C
     if is_group(message.chat.type):
         text, mentioned = strip_mention(text, bot_username)
         for name in _mentions_by_name(message, bot_id):
-            text, mentioned = " ".join(text.replace(name, " ", 1).split()), True
+            text, mentioned = _tidy(text.replace(name, "", 1)), True
         if not (mentioned or _replies_to_bot(message, bot_id)):
             return None
     return Event(kind="text", text=text, user_id=_user_id(message), is_admin=is_admin(message.from_user, admin_ids))
