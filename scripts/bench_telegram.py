@@ -1,7 +1,8 @@
 """Throughput and latency of the whole Telegram stack, against the fake Bot API on loopback.
 
-Two bots, each in its own process polling the fake server (tests/fakebotapi.py) in this one:
-a bare python-telegram-bot echo bot, then the real `bot run` (rate limiter off). Each gets
+Bots, each in its own process polling the fake server (tests/fakebotapi.py) in this one: a bare
+python-telegram-bot echo bot; the bot with its engine replaced by one prepared answer (what the
+Telegram layer costs by itself); the real `bot run`. Rate limiter off. Each gets
 - a burst: 300 questions from 100 chats at once; updates answered per second (first update in to
   last reply out) and latency from update to reply, queueing included (median of three bursts);
 - a paced run: the same 300 questions arriving at PACED_RATE a second (above Telegram's own limit
@@ -40,6 +41,7 @@ ROUNDS = 3  # bursts per bot
 READY_TIMEOUT = 120.0
 TARGET_SHARE = 0.6
 TARGET_P99_MS = 50.0
+CANNED_QUESTION = "신용평가 수수료가 있나요?"
 
 
 @dataclass
@@ -71,12 +73,35 @@ def run_echo(base_url: str) -> None:
     application.run_polling(allowed_updates=[Update.MESSAGE])
 
 
+def run_layer() -> None:
+    """The bot with its engine replaced by one prepared FAQ answer (text, related questions, 👍/👎):
+    what the Telegram layer itself costs over the echo bot."""
+    import gc
+
+    from bot.conversation import Event, Reply
+    from bot.handlers.callbacks import DEPS_KEY
+    from bot.settings import Settings
+    from bot.telegram_app import ALLOWED_UPDATES, build_application
+
+    application = build_application(Settings.from_env())
+    deps = application.bot_data[DEPS_KEY]
+    answer = deps.engine.handle("layer", Event.from_text(CANNED_QUESTION))
+
+    class Canned:
+        def handle(self, chat_id: str, event: Event, **kw: Any) -> Reply:
+            return answer
+
+    deps.engine = Canned()
+    gc.collect()
+    gc.freeze()
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
 async def start_bot(kind: str, api: FakeBotApi, db: Path) -> asyncio.subprocess.Process:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "BOT_DB": str(db),
            "BOT_RATE_LIMITER": "0", "BOT_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "bot", "run"] if kind == "bot" else \
-        [sys.executable, __file__, "--echo", api.base_url]
-    return await asyncio.create_subprocess_exec(*command, env=env, cwd=ROOT)
+    commands = {"bot": ["-m", "bot", "run"], "layer": [__file__, "--layer"], "echo": [__file__, "--echo", api.base_url]}
+    return await asyncio.create_subprocess_exec(sys.executable, *commands[kind], env=env, cwd=ROOT)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -210,6 +235,7 @@ async def bench() -> None:
     questions, engine_mean, engine_p99 = picked["questions"], picked["engine_mean"], picked["engine_p99"]
     with tempfile.TemporaryDirectory() as folder:
         echo = await measure("echo", questions, Path(folder))
+        layer = await measure("layer", questions, Path(folder))
         ours = await measure("bot", questions, Path(folder))
     share = ours.rate / echo.rate
     # What even a Telegram layer costing nothing could reach: the echo bot's cost per update plus
@@ -219,14 +245,17 @@ async def bench() -> None:
           f"bursts); paced run at {PACED_RATE:.0f} updates/s; rate limiter off; {os.cpu_count()} CPUs")
     print(f"{'':24}{'updates/s':>10}{'burst p50':>11}{'burst p99':>11}{'paced p50':>11}{'paced p99':>11}"
           f"{'peak RSS':>10}")
-    for f, label in ((echo, "echo bot (bare PTB)"), (ours, "johap-doumi (bot run)")):
+    rows = ((echo, "echo bot (bare PTB)"), (layer, "layer, canned answer"), (ours, "johap-doumi (bot run)"))
+    for f, label in rows:
         print(f"{label:24}{f.rate:10.0f}{f.burst_p50:9.1f}ms{f.burst_p99:9.1f}ms{f.paced_p50:9.1f}ms"
               f"{f.paced_p99:9.1f}ms{f.rss_mb:8.0f}MB")
     print(f"share of the echo bot's rate: {share:.0%} (target >= {TARGET_SHARE:.0%}); paced p99 {ours.paced_p99:.1f} ms "
           f"(target < {TARGET_P99_MS:.0f} ms)")
     print(f"engine alone: {engine_mean:.2f} ms a message (p99 {engine_p99:.2f} ms), so even a free Telegram layer "
           f"would reach {ceiling:.0f} updates/s = {ceiling / echo.rate:.0%} of the echo bot")
-    print(json.dumps({"echo": echo.__dict__, "bot": ours.__dict__, "share": round(share, 3),
+    print(f"the Telegram layer alone (engine replaced by one prepared answer): {layer.rate / echo.rate:.0%} "
+          "of the echo bot")
+    print(json.dumps({"echo": echo.__dict__, "layer": layer.__dict__, "bot": ours.__dict__, "share": round(share, 3),
                       "engine_mean_ms": round(engine_mean, 3), "engine_p99_ms": round(engine_p99, 3),
                       "ceiling": round(ceiling, 1)}, ensure_ascii=False))
 
@@ -235,9 +264,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--echo", metavar="BASE_URL", help="(internal) run the echo bot against BASE_URL")
     parser.add_argument("--pick", type=int, metavar="N", help="(internal) choose N questions, time the engine")
+    parser.add_argument("--layer", action="store_true", help="(internal) run the bot with a canned engine")
     args = parser.parse_args()
     if args.echo:
         run_echo(args.echo)
+    elif args.layer:
+        run_layer()
     elif args.pick:
         pick(args.pick)
     else:
