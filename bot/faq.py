@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.analyzer import Analyzer
@@ -22,6 +24,10 @@ K1, B = 1.2, 0.5
 # Ranking mixes BM25 (relative to the best hit), coverage and jamo similarity.
 W_BM25, W_COVER, W_SIM = 0.6, 0.25, 0.15
 SIMILARITY_FLOOR = 0.45
+# How much an answer's words count next to the entry's best-matching question.
+ANSWER_SHARE = 0.35
+# Entries compared by similarity when the message's words already point somewhere.
+SIMILARITY_SHORTLIST = 20
 
 
 @dataclass(frozen=True)
@@ -50,73 +56,73 @@ class Ranking:
         return "answer" if self.confidence >= ANSWER_AT else "suggest"
 
 
-@dataclass
-class _Bm25:
-    """Okapi BM25 over a list of bags of words."""
+def _impacts(docs: list[Counter[str]]) -> dict[str, list[tuple[int, float]]]:
+    """Okapi BM25 precomputed as postings: term -> [(doc, that term's share of the doc's score)],
+    so ranking a query only adds numbers up."""
+    n = len(docs)
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(doc.keys())
+    idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+    lengths = [sum(d.values()) for d in docs]
+    avg_len = sum(lengths) / max(n, 1) or 1.0
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for j, doc in enumerate(docs):
+        norm = K1 * (1 - B + B * lengths[j] / avg_len)
+        for t, tf in doc.items():
+            postings.setdefault(t, []).append((j, idf[t] * tf * (K1 + 1) / (tf + norm)))
+    return postings
 
-    docs: list[Counter[str]]
-    idf: dict[str, float] = field(init=False)
-    avg_len: float = field(init=False)
 
-    def __post_init__(self) -> None:
-        n = len(self.docs)
-        df: Counter[str] = Counter()
-        for doc in self.docs:
-            df.update(doc.keys())
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.avg_len = sum(sum(d.values()) for d in self.docs) / max(n, 1)
-        self.lengths = [sum(d.values()) for d in self.docs]
-
-    def score(self, terms: tuple[str, ...], i: int) -> float:
-        doc = self.docs[i]
-        norm = K1 * (1 - B + B * self.lengths[i] / (self.avg_len or 1))
-        total = 0.0
-        for t in terms:
-            tf = doc.get(t)
-            if tf:
-                total += self.idf[t] * tf * (K1 + 1) / (tf + norm)
-        return total
+def _vectors(postings: dict[str, list[tuple[int, float]]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {
+        t: (np.array([d for d, _ in pairs], dtype=np.intp), np.array([w for _, w in pairs]))
+        for t, pairs in postings.items()
+    }
 
 
 class FaqIndex:
-    """Built once per process from the knowledge base."""
+    """Built once per process from the knowledge base. Scores are kept as numpy vectors over
+    phrasings and entries, so ranking a message is a handful of vector additions."""
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer) -> None:
         self.kb = kb
         self.analyzer = analyzer
         self.entries = kb.entries
-        # One "phrasing" document per question and alternate; answers are indexed separately.
-        self.phrasing_owner: list[int] = []
+        # One "phrasing" document per question and alternate, an entry's phrasings side by side;
+        # answers are indexed separately.
+        owners: list[int] = []
+        starts: list[int] = []
         phrasings: list[Counter[str]] = []
         self.phrasing_jamo: list[str] = []
         for index, entry in enumerate(self.entries):
+            starts.append(len(owners))
             for text in (entry.question, *entry.alternates):
-                self.phrasing_owner.append(index)
+                owners.append(index)
                 phrasings.append(Counter(analyzer.terms(text)))
                 self.phrasing_jamo.append(to_jamo(squash(text)))
         answers = [Counter(analyzer.terms(e.answer)) for e in self.entries]
-        self.phrasings = _Bm25(phrasings)
-        self.answers = _Bm25(answers)
-        self.entry_terms = [
-            set(answers[i]) | {t for j, o in enumerate(self.phrasing_owner) if o == i for t in phrasings[j]}
-            for i in range(len(self.entries))
-        ]
-        self.by_term: dict[str, set[int]] = {}
+        self.phrasing_owner = owners
+        self._starts = np.array(starts, dtype=np.intp)
+        self._phrasing_postings = _vectors(_impacts(phrasings))
+        self._answer_postings = _vectors(_impacts(answers))
+        entry_terms: list[set[str]] = [set(doc) for doc in answers]
         for j, doc in enumerate(phrasings):
-            for t in doc:
-                self.by_term.setdefault(t, set()).add(j)
-        self.answer_by_term: dict[str, set[int]] = {}
-        for i, doc in enumerate(answers):
-            for t in doc:
-                self.answer_by_term.setdefault(t, set()).add(i)
-        vocabulary = set(self.phrasings.idf) | set(self.answers.idf)
-        analyzer.set_vocabulary(vocabulary)
+            entry_terms[owners[j]].update(doc)
+        n = len(self.entries)
+        # For coverage: which entries use a word anywhere (question, alternates or answer).
+        self._used_by: dict[str, np.ndarray] = {}
+        for i, terms in enumerate(entry_terms):
+            for t in terms:
+                self._used_by.setdefault(t, np.zeros(n)).__setitem__(i, 1.0)
+        analyzer.set_vocabulary(set(self._used_by))
         # Weights count entries, not phrasings: a word all of one entry's phrasings repeat
         # ("주체값") is as distinctive as a word said once.
-        n = len(self.entries)
-        entry_df = Counter(t for terms in self.entry_terms for t in terms)
-        self.entry_idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in entry_df.items()}
+        self.entry_idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in
+                          ((t, int(v.sum())) for t, v in self._used_by.items())}
         self.max_idf = max(self.entry_idf.values(), default=1.0)
+        # Ties are broken by id, so the same question always gets the same order.
+        self._id_order = np.argsort(np.argsort([e.id for e in self.entries]))
 
     def weight(self, term: str) -> float:
         """How much a query word matters: rare words more; one-syllable words and words the
@@ -130,34 +136,56 @@ class FaqIndex:
 
     def rank(self, query: str, limit: int = 5) -> Ranking:
         terms = self.analyzer.terms(query, correct=True)
-        squashed = to_jamo(squash(query))
-        scores: dict[int, float] = {}
-        best_phrasing: dict[int, float] = {}
-        for j in {j for t in terms for j in self.by_term.get(t, ())}:
-            owner = self.phrasing_owner[j]
-            s = self.phrasings.score(terms, j)
-            if s > best_phrasing.get(owner, 0.0):
-                best_phrasing[owner] = s
-        for i in {i for t in terms for i in self.answer_by_term.get(t, ())}:
-            scores[i] = 0.35 * self.answers.score(terms, i)
-        for i, s in best_phrasing.items():
-            scores[i] = scores.get(i, 0.0) + s
-        similarity: dict[int, float] = {}
-        if squashed:
-            for _, sim, j in process.extract(squashed, self.phrasing_jamo, scorer=fuzz.ratio, limit=12):
-                owner = self.phrasing_owner[j]
-                similarity[owner] = max(similarity.get(owner, 0.0), sim / 100)
-        top_bm25 = max(scores.values(), default=0.0) or 1.0
-        total_weight = sum(self.weight(t) for t in terms)
-        matches = []
-        for i in set(scores) | set(similarity):
-            covered = sum(self.weight(t) for t in terms if t in self.entry_terms[i])
-            coverage = covered / total_weight if total_weight else 0.0
-            sim = similarity.get(i, 0.0)
-            rank_score = W_BM25 * scores.get(i, 0.0) / top_bm25 + W_COVER * coverage + W_SIM * sim
-            matches.append(Match(self.entries[i], rank_score, coverage, sim))
-        matches.sort(key=lambda m: (-m.score, m.entry.id))
+        n = len(self.entries)
+        per_phrasing = np.zeros(len(self.phrasing_owner))
+        answered = np.zeros(n)
+        for t in terms:
+            if t in self._phrasing_postings:
+                docs, impact = self._phrasing_postings[t]
+                per_phrasing[docs] += impact
+            if t in self._answer_postings:
+                docs, impact = self._answer_postings[t]
+                answered[docs] += impact
+        # An entry is as good as its best phrasing, plus a little for what its answer says.
+        bm25 = np.maximum.reduceat(per_phrasing, self._starts) + ANSWER_SHARE * answered
+        weights = {t: self.weight(t) for t in terms}
+        total_weight = sum(weights.values())
+        coverage = np.zeros(n)
+        if total_weight:
+            for t, w in weights.items():
+                if t in self._used_by:
+                    coverage += w * self._used_by[t]
+            coverage /= total_weight
+        similarity = self._similarity(to_jamo(squash(query)), bm25, coverage)
+        top = float(bm25.max()) if n else 0.0
+        score = W_BM25 * bm25 / (top or 1.0) + W_COVER * coverage + W_SIM * similarity
+        live = np.flatnonzero((bm25 > 0) | (similarity > 0))
+        order = live[np.lexsort((self._id_order[live], -score[live]))][: max(limit, 2)]
+        matches = [
+            Match(self.entries[i], float(score[i]), float(coverage[i]), float(similarity[i])) for i in order
+        ]
         return Ranking(query, terms, matches[:limit], self._confidence(matches))
+
+    def _similarity(self, jamo: str, bm25: np.ndarray, coverage: np.ndarray) -> np.ndarray:
+        """Best jamo-level similarity of the message to each entry's phrasings. When the words
+        already point somewhere, only the likeliest entries are compared; a message whose words
+        found little (typos, run-together text) is compared with every phrasing."""
+        similarity = np.zeros(len(self.entries))
+        if not jamo:
+            return similarity
+        likely = np.argsort(-bm25)[:SIMILARITY_SHORTLIST]
+        pool: Sequence[int] = range(len(self.phrasing_jamo))
+        if bm25[likely[0]] > 0 and coverage[likely].max() >= 0.5:
+            pool = [j for i in likely for j in self._phrasings_of(int(i))]
+        choices = {j: self.phrasing_jamo[j] for j in pool}
+        for _, sim, j in process.extract(jamo, choices, scorer=fuzz.ratio, limit=12):
+            owner = self.phrasing_owner[j]
+            similarity[owner] = max(similarity[owner], sim / 100)
+        return similarity
+
+    def _phrasings_of(self, entry: int) -> range:
+        end = int(self._starts[entry + 1]) if entry + 1 < len(self._starts) else len(self.phrasing_owner)
+        return range(int(self._starts[entry]), end)
 
     @staticmethod
     def _confidence(matches: list[Match]) -> float:

@@ -223,6 +223,8 @@ class BranchCapability(Capability):
         words = message.words
         for index, word in enumerate(words):
             branch = self._branch_word(word)
+            if branch is None:
+                continue  # the place checks below cost a fuzzy search; most words are no branch
             followed = index + 1 < len(words) and words[index + 1] == "지점"
             qualified = index > 0 and words[index - 1] != "지점" and self._plain_place(words[index - 1])
             if branch and (followed or message.asks_contact) and not qualified and branch not in found:
