@@ -60,6 +60,9 @@ def build_application(settings: Settings, services: Services | None = None, *,
     unless given, once, and kept in bot_data for the callbacks. `request` replaces the HTTP
     client (tests pass one that never leaves the process)."""
     services = services if services is not None else load_services(settings)
+    # PTB's DEBUG lines hold whole updates and API results, shared contacts' numbers in clear.
+    ptb_log = logging.getLogger("telegram")
+    ptb_log.setLevel(max(ptb_log.level, logging.INFO))
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.telegram_token)
