@@ -21,6 +21,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
+        # Templates ship with the code; checking their files' mtimes on every reply is waste.
+        auto_reload=False,
     )
 
 
