@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 
 from bot.capability import Capability
 from bot.conversation import Button, Event, Reply, Turn
+from bot.dialogs.answers import AnswerCapability
 from bot.feedback import FeedbackStore
 from bot.smalltalk import classify
 from bot.state import StateStore
 from bot.templates import environment, render
 
 log = logging.getLogger(__name__)
+# How a Korean chat question ends: "?", "~나요", "~까요", "~어요/아요", "~죠", "~는지", "~ㄴ가요".
+_QUESTION = re.compile(r"(\?|나요|까요?|[어아여해돼]요|죠|는지|가요|니까|[은는]요)\s*[.!~]*\s*$")
 MAX_TEXT_CHARS = 4000
 
 
@@ -69,6 +73,9 @@ class Engine:
                                is_admin=turn.event.is_admin)
         flow = self.by_name.get(turn.flow() or "")
         if flow is not None:
+            aside = self._aside(turn, flow)
+            if aside is not None:
+                return aside
             reply = flow.on_text(turn)
             if reply is not None:
                 return reply
@@ -83,6 +90,22 @@ class Engine:
             if reply is not None:
                 return reply
         return Reply(kind="fallback", text=render("fallback", rating=False), buttons=self.menu_buttons())
+
+    def _aside(self, turn: Turn, flow: Capability) -> Reply | None:
+        """A question asked in the middle of a flow ("신용평가 수수료 있나요?" while the bot waits
+        for a phone number) is answered from the guides when the answer is sure, and the flow
+        stays open. Only question-shaped text without digits counts, so names, numbers, places
+        and "동의합니다" still reach the flow."""
+        faq = self.by_name.get("faq")
+        text = turn.event.text.strip()
+        if not isinstance(faq, AnswerCapability) or flow is faq or not _QUESTION.search(text):
+            return None
+        if any(ch.isdigit() for ch in text):
+            return None
+        reply = faq.confident_answer(turn)
+        if reply is not None:
+            reply.text += "\n\n" + render("flow_kept")
+        return reply
 
     def _command(self, turn: Turn) -> Reply:
         command, argument = turn.event.command, turn.event.text.strip()

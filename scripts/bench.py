@@ -23,6 +23,13 @@ KIWI_ALONE = (
 )
 OUT_OF_SCOPE = ["내일 날씨 어때요", "삼성전자 주가", "점심 뭐 먹지", "종합소득세 신고 기한", "로또 번호 알려줘"]
 SMALL_TALK = ["안녕하세요", "감사합니다", "고마워요"]
+# Date and branch questions, as members ask them, so every capability is in the mix.
+CALCULATIONS = [
+    "3월 결산인데 언제까지 신청해야 돼요?", "결산일이 2025.12.31이면 등급 언제까지 유효해요",
+    "계약보증 5천만원 종료일 2027년 3월 10일이면 해제 문자 언제 와요", "6월 결산 법인 신청기간",
+    "마일리지 2026년 3월 5일에 적립됐는데 언제까지 써요",
+]
+BRANCHES = ["분당 근처 지점", "수원지점 팩스번호", "부산지점 주소", "해운대 가까운 지점", "전주 지점 전화번호"]
 
 
 def cold_start(env: dict[str, str]) -> float:
@@ -53,8 +60,32 @@ def messages(phrasings: list[str], count: int, seed: int = 7) -> list[str]:
             text = rng.choice(OUT_OF_SCOPE)
         elif roll < 0.42:
             text = rng.choice(SMALL_TALK)
+        elif roll < 0.47:
+            text = rng.choice(CALCULATIONS)
+        elif roll < 0.52:
+            text = rng.choice(BRANCHES)
         out.append(text)
     return out
+
+
+def answers_only_rss() -> float:
+    """Peak RSS of a process that only answers from the FAQ (no branch areas, no SMS store)."""
+    code = (
+        "import resource\n"
+        "from bot.app import load_services\n"
+        "from bot.conversation import Event\n"
+        "from bot.dialogs.answers import AnswerCapability\n"
+        "from bot.engine import Engine\n"
+        "from bot.settings import Settings\n"
+        "from bot.state import StateStore\n"
+        "s = load_services(Settings(), db_path=None)\n"
+        "e = Engine([AnswerCapability(s.faq)], StateStore(s.db), s.feedback)\n"
+        "for n, en in enumerate(s.knowledge.entries):\n"
+        "    e.handle(str(n), Event.from_text(en.question))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    return float(out.stdout.strip())
 
 
 def main() -> None:
@@ -65,6 +96,7 @@ def main() -> None:
         env.pop("TELEGRAM_BOT_TOKEN", None)
         colds = [cold_start(env) for _ in range(3)]
         kiwi_rss = kiwi_alone_rss()
+        answers_rss = answers_only_rss()
 
         os.environ["BOT_DB"] = str(Path(tmp) / "bench.sqlite3")
         from bot.app import build_engine, load_services
@@ -97,12 +129,14 @@ def main() -> None:
         "p50_ms": round(p50, 2),
         "p99_ms": round(p99, 2),
         "max_ms": round(timings[-1], 2),
-        "peak_rss_mb": round(peak, 1),
         "kiwi_alone_rss_mb": round(kiwi_rss, 1),
-        "rss_above_kiwi_mb": round(peak - kiwi_rss, 1),
+        "answers_only_rss_mb": round(answers_rss, 1),
+        "answers_above_kiwi_mb": round(answers_rss - kiwi_rss, 1),
+        "full_bot_rss_mb": round(peak, 1),
+        "full_above_kiwi_mb": round(peak - kiwi_rss, 1),
         "reply_kinds": kinds,
     }
-    print("조합 도우미 benchmark (answers)")
+    print("조합 도우미 benchmark: one process answering members (all capabilities)")
     for key, value in figures.items():
         print(f"  {key:20} {value}")
     print(json.dumps(figures, ensure_ascii=False))

@@ -111,3 +111,14 @@ def test_an_answer_about_something_the_bot_can_do_offers_to_do_it() -> None:
     assert reply.buttons[0].payload == "menu:sms"
     started = press(bot, "menu:sms")
     assert started.kind == "sms"
+
+
+def test_a_question_in_the_middle_of_a_flow_is_answered_and_the_flow_goes_on() -> None:
+    bot = engine()
+    say(bot, "문자 그만 받고 싶어요")
+    assert bot.states.load("t1").get("flow") == "sms"
+    aside = say(bot, "공인인증서 발급은행을 바꾸려면 어떻게 하나요?")
+    assert aside.kind == "answer" and "/cancel" in aside.text
+    assert bot.states.load("t1").get("flow") == "sms"
+    # What the flow waits for (a name, a number, "동의합니다") still reaches it.
+    assert say(bot, "동의합니다").kind == "sms"

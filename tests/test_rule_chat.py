@@ -348,11 +348,12 @@ def test_rule_questions_without_values_are_left_to_the_faq(deadlines: DeadlineCa
     assert turn.state == {}
 
 
-def test_a_different_question_releases_the_flow(engine: Engine) -> None:
+def test_a_question_asked_mid_flow_is_answered_and_the_flow_kept(engine: Engine) -> None:
     rule(say(engine, "결산 기준으로 언제까지 신청해요?"))
     reply = say(engine, "신용평가 수수료가 있나요?")
-    assert reply.kind != "rule"
-    assert engine.states.load("c1").get("flow") is None
+    assert reply.kind == "answer"
+    assert "이어서 하실 수 있습니다" in reply.text
+    assert engine.states.load("c1").get("flow") == "deadline"
 
 
 def test_a_new_calculation_replaces_the_flow(engine: Engine) -> None:

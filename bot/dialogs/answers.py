@@ -45,6 +45,15 @@ class AnswerCapability(Capability):
             buttons=help_buttons(),
         )
 
+    def confident_answer(self, turn: Turn) -> Reply | None:
+        """The answer only when ranking is sure of it: lets a member ask something else in the
+        middle of a multi-step conversation without losing it."""
+        ranking = self.index.rank(turn.text.strip()[:MAX_QUESTION_CHARS])
+        if ranking.outcome != "answer" or ranking.best is None:
+            return None
+        turn.state["last_question"] = turn.text.strip()[:MAX_QUESTION_CHARS]
+        return self.answer(turn, ranking.best.entry, ranking)
+
     def on_button(self, turn: Turn, payload: str) -> Reply | None:
         entry = self.index.kb.by_id.get(payload)
         if entry is None:
