@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Sequence
 
+from bot import clock
 from bot.capability import Capability
 from bot.conversation import Button, Event, Reply, Turn
 from bot.dialogs.answers import AnswerCapability
@@ -40,8 +41,14 @@ class Engine:
                chat_type: str = "private") -> Reply:
         """Answer one event and persist the chat's state."""
         chat = str(chat_id)
-        turn = Turn(chat, event, self.states.load(chat), today or dt.date.today(), chat_type)
-        reply = self._route(turn)
+        turn = Turn(chat, event, self.states.load(chat), today or clock.today(), chat_type)
+        try:
+            reply = self._route(turn)
+        except Exception:
+            # A bug must cost the member one apology, not the conversation: the state saved
+            # before this turn stays as it was. Only the event's kind is logged (no text).
+            log.exception("engine failed on a %s event in chat %s", event.kind, chat)
+            return Reply(kind="chat", text=render("internal_error"), buttons=self.menu_buttons())
         if reply.kind == "fallback" and event.kind == "text":
             self.feedback.record(event.text, "miss")
         self.states.save(chat, turn.state)

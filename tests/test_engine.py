@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.app import Services, build_engine
 from bot.conversation import Event
 from bot.feedback import FeedbackStore
@@ -122,3 +124,18 @@ def test_a_question_in_the_middle_of_a_flow_is_answered_and_the_flow_goes_on() -
     assert bot.states.load("t1").get("flow") == "sms"
     # What the flow waits for (a name, a number, "동의합니다") still reaches it.
     assert say(bot, "동의합니다").kind == "sms"
+
+
+def test_a_failing_capability_costs_an_apology_not_the_conversation(caplog: pytest.LogCaptureFixture) -> None:
+    bot = engine()
+    say(bot, "문자 그만 받고 싶어요")
+    before = bot.states.load("t1")
+
+    def broken(turn: object) -> None:
+        raise RuntimeError("boom")
+
+    bot.by_name["sms"].on_text = broken  # type: ignore[method-assign]
+    reply = say(bot, "010-1234-5678")
+    assert reply.kind == "chat" and "문제가 생겼습니다" in reply.text
+    assert bot.states.load("t1") == before
+    assert "1234" not in caplog.text
