@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bot.datafile import DataFileError
 from bot.hangul import squash, to_jamo
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ KOREA_LON = (124.5, 132.0)
 EARTH_RADIUS_KM = 6371.0088
 
 
-class BranchDataError(ValueError):
+class BranchDataError(DataFileError):
     """The branch table is unusable; `problems` names each line at fault, in Korean."""
 
     def __init__(self, path: Path, problems: Sequence[str]) -> None:
@@ -427,7 +428,7 @@ _KEY_LENGTH: dict[str, int] = {"sido": 2, "sigungu": 5, "emd": 8}
 _LEVEL_LABELS: dict[str, str] = {"sido": "시·도", "sigungu": "시·군·구", "emd": "읍·면·동"}
 
 
-class PlaceDataError(ValueError):
+class PlaceDataError(DataFileError):
     """The gazetteer file is unusable; `problems` names each line at fault, in Korean."""
 
     def __init__(self, path: Path, problems: Sequence[str]) -> None:

@@ -10,11 +10,12 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from pathlib import Path
 
 from bot.conversation import Event, Reply
-from bot.knowledge import KnowledgeError, check_knowledge
+from bot.datafile import DataFileError
+from bot.knowledge import check_knowledge
 from bot.settings import Settings, SettingsError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     handler: Handler = getattr(args, "handler", None) or _default
     try:
         code = handler(args)
-    except KnowledgeError as exc:
+    except DataFileError as exc:
         print(f"지식 베이스 파일에 문제가 있어 시작할 수 없습니다.\n{exc}", file=sys.stderr)
         code = 2
     except SettingsError as exc:
@@ -179,6 +180,19 @@ def _kb_check(args: argparse.Namespace) -> int:
         problems += [f"lexicon.yaml: {p}" for p in lexicon_problems(lexicon)]
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"lexicon.yaml: {exc}")
+    import bot.branches
+
+    counters: dict[str, Callable[[Path], Sized]] = {
+        "branches.csv": bot.branches.load_branches, "places.csv": bot.branches.load_places,
+    }
+    counts: dict[str, int] = {}
+    for name, counted in counters.items():
+        try:
+            counts[name] = len(counted(folder / name))
+        except DataFileError as exc:
+            problems += [f"{name} {p}" for p in exc.problems]
+        except OSError as exc:
+            problems.append(f"{name}: {exc}")
     if not problems:
         from bot.corrections import correction_problems
         from bot.knowledge import load_knowledge as load
@@ -193,7 +207,8 @@ def _kb_check(args: argparse.Namespace) -> int:
     from bot.knowledge import load_knowledge
 
     kb = load_knowledge(folder / "faq.yaml")
-    print(f"이상 없음: 항목 {len(kb.entries)}개, 분류 {len(kb.categories)}개, 문서 {len(kb.documents)}개.")
+    print(f"이상 없음: 항목 {len(kb.entries)}개, 분류 {len(kb.categories)}개, 문서 {len(kb.documents)}개;"
+          f" 지점 {counts['branches.csv']}곳, 지명 {counts['places.csv']}개.")
     return 0
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from bot.datafile import DataFileError
+
 ENTRY_FIELDS = {"id", "question", "alternates", "answer", "category", "source", "related", "actions"}
 # What an answer may offer to do next in the chat itself: the command each button starts.
 ACTIONS = {"sms": "✉️ 채팅으로 문자 수신 관리", "branch": "📍 가까운 지점 찾기", "deadline": "📅 내 날짜로 계산하기"}
@@ -85,7 +87,7 @@ class Problem:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(DataFileError):
     """The knowledge file cannot be used; `problems` lists every reason."""
 
     def __init__(self, path: Path, problems: list[Problem]) -> None:

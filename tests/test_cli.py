@@ -84,3 +84,20 @@ def test_bad_arguments_are_explained(tmp: Path) -> None:
     out = bot("ask", "--today", "2026-02-30", "안녕", tmp=tmp)
     assert out.returncode == 2
     assert "YYYY-MM-DD" in out.stderr
+
+
+def test_a_broken_branch_table_is_refused_with_its_line(tmp: Path) -> None:
+    folder = tmp / "broken-branches"
+    folder.mkdir()
+    for name in ("faq.yaml", "lexicon.yaml", "corrections.yaml", "places.csv"):
+        (folder / name).write_bytes((ROOT / "knowledge" / name).read_bytes())
+    rows = (ROOT / "knowledge" / "branches.csv").read_text(encoding="utf-8").splitlines()
+    rows[8] = rows[8].replace("031-253-1501", "031-ABC-1501")
+    (folder / "branches.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    check = bot("kb", "check", env={"BOT_KNOWLEDGE_DIR": str(folder)}, tmp=tmp)
+    assert check.returncode == 1
+    assert "branches.csv 9행" in check.stdout
+    ask = bot("ask", "안녕", env={"BOT_KNOWLEDGE_DIR": str(folder)}, tmp=tmp)
+    assert ask.returncode == 2
+    assert "시작할 수 없습니다" in ask.stderr and "9행" in ask.stderr
+    assert "Traceback" not in ask.stderr
