@@ -49,8 +49,11 @@ class Engine:
             # before this turn stays as it was. Only the event's kind is logged (no text).
             log.exception("engine failed on a %s event in chat %s", event.kind, chat)
             return Reply(kind="chat", text=render("internal_error"), buttons=self.menu_buttons())
-        if reply.kind == "fallback" and event.kind == "text":
-            self.feedback.record(event.text, "miss")
+        if reply.kind == "fallback":
+            if event.kind == "text":
+                self.feedback.record(event.text, "miss")
+            # Nothing fitted: offer what the bot can do instead.
+            reply.buttons = reply.buttons or [*self.menu_buttons(), Button("도움말", "menu:help")]
         self.states.save(chat, turn.state)
         return reply
 

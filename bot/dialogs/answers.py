@@ -42,7 +42,6 @@ class AnswerCapability(Capability):
             kind="fallback",
             text=render("fallback", rating=bool(set(ranking.terms) & _RATING_WORDS)),
             confidence=ranking.confidence,
-            buttons=help_buttons(),
         )
 
     def confident_answer(self, turn: Turn) -> Reply | None:
@@ -73,10 +72,6 @@ class AnswerCapability(Capability):
             + [Button(_short(r.question), f"faq:{r.id}") for r in related],
             feedback_ref=entry.id,
         )
-
-
-def help_buttons() -> list[Button]:
-    return [Button("도움말", "menu:help")]
 
 
 def _candidate(match: Match) -> Candidate:
