@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -70,21 +70,30 @@ class Branch:
 
 def load_branches(path: Path) -> tuple[Branch, ...]:
     """Read and validate knowledge/branches.csv; raises BranchDataError listing every problem."""
+    return tuple(_load_table(path, REQUIRED_COLUMNS, BranchDataError, _read_rows, "지점이 하나도 없습니다."))
+
+
+_Rows = TypeVar("_Rows", bound=Sized)
+
+
+def _load_table(path: Path, columns: Sequence[str], error: Callable[[Path, Sequence[str]], DataFileError],
+                read: Callable[[csv.DictReader[str]], tuple[_Rows, list[str]]], empty: str) -> _Rows:
+    """A knowledge CSV read whole: every problem collected with its line, then raised as one."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise BranchDataError(path, [f"파일을 열 수 없습니다: {exc.strerror}"]) from exc
+        raise error(path, [f"파일을 열 수 없습니다: {exc.strerror}"]) from exc
     with handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
-            raise BranchDataError(path, [f"1행(머리글): 필요한 열이 없습니다: {', '.join(missing)}"])
-        branches, problems = _read_rows(reader)
-    if not branches and not problems:
-        problems.append("지점이 하나도 없습니다.")
+            raise error(path, [f"1행(머리글): 필요한 열이 없습니다: {', '.join(missing)}"])
+        rows, problems = read(reader)
+    if not len(rows) and not problems:
+        problems.append(empty)
     if problems:
-        raise BranchDataError(path, problems)
-    return tuple(branches)
+        raise error(path, problems)
+    return rows
 
 
 def _read_rows(reader: csv.DictReader[str]) -> tuple[list[Branch], list[str]]:
@@ -444,21 +453,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
 def load_places(path: Path) -> list[Place]:
     """Read and validate the gazetteer file; raises PlaceDataError listing every problem (missing
     columns, bad keys, levels or coordinates, duplicate keys, parents missing or out of order)."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise PlaceDataError(path, [f"파일을 열 수 없습니다: {exc.strerror}"]) from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in PLACE_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise PlaceDataError(path, [f"1행(머리글): 필요한 열이 없습니다: {', '.join(missing)}"])
-        places, problems = _read_places(reader)
-    if not places and not problems:
-        problems.append("지명이 하나도 없습니다.")
-    if problems:
-        raise PlaceDataError(path, problems)
-    return list(places.values())
+    return list(_load_table(path, PLACE_COLUMNS, PlaceDataError, _read_places, "지명이 하나도 없습니다.").values())
 
 
 def _read_places(reader: csv.DictReader[str]) -> tuple[dict[str, Place], list[str]]:
