@@ -24,6 +24,8 @@ K1, B = 1.2, 0.5
 # Ranking mixes BM25 (relative to the best hit), coverage and jamo similarity.
 W_BM25, W_COVER, W_SIM = 0.6, 0.25, 0.15
 SIMILARITY_FLOOR = 0.45
+# A message of one or two words is answered outright only when it reads this much like a phrasing.
+SHORT_QUERY_SIMILARITY = 0.62
 # How much an answer's words count next to the entry's best-matching question.
 ANSWER_SHARE = 0.35
 # Entries compared by similarity when the message's words already point somewhere.
@@ -164,7 +166,12 @@ class FaqIndex:
         matches = [
             Match(self.entries[i], float(score[i]), float(coverage[i]), float(similarity[i])) for i in order
         ]
-        return Ranking(query, terms, matches[:limit], self._confidence(matches))
+        confidence = self._confidence(matches)
+        if sum(1 for w in weights.values() if w > 0) <= 2 and matches and matches[0].similarity < SHORT_QUERY_SIMILARITY:
+            # Two words that merely occur in an entry ("조합 가입" in "가입 2년 미만 신규조합원도
+            # 신용평가를...") are not enough to answer with; the message must also read like it.
+            confidence = min(confidence, SUGGEST_AT + (ANSWER_AT - SUGGEST_AT) / 2)
+        return Ranking(query, terms, matches[:limit], confidence)
 
     def _similarity(self, jamo: str, bm25: np.ndarray, coverage: np.ndarray) -> np.ndarray:
         """Best jamo-level similarity of the message to each entry's phrasings. When the words

@@ -48,6 +48,7 @@ def test_a_bare_word_that_fits_several_entries_is_a_suggestion(typed: str) -> No
 @pytest.mark.parametrize("typed", [
     "오늘 서울 날씨 어때요", "코스피 지수 알려줘", "이더리움 가격", "종합소득세 신고 기한",
     "부가가치세 환급 언제 돼요", "점심 메뉴 추천", "보증보험 가입비 얼마", "", "ㅋㅋㅋㅋ", "1234",
+    "조합 가입하려면 어떻게 해요", "보증서 재발급",
 ])
 def test_out_of_scope_is_never_a_confident_answer(typed: str) -> None:
     assert faq_index().rank(typed).outcome != "answer"
