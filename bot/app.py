@@ -10,21 +10,21 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.analyzer import Analyzer, Lexicon
+from bot.admin.capability import AdminCapability
+from bot.branches.capability import BranchCapability
 from bot.capability import Capability
-from bot.dialogs.admin import AdminCapability
-from bot.dialogs.answers import AnswerCapability
-from bot.dialogs.branch_finder import BranchCapability
-from bot.dialogs.deadlines import DeadlineCapability
-from bot.dialogs.sms_recipients import SmsRecipientsCapability
+from bot.dates.capability import DeadlineCapability
 from bot.engine import Engine
-from bot.faq import FaqIndex
-from bot.feedback import FeedbackStore
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.faq.analyzer import Analyzer, Lexicon
+from bot.faq.capability import AnswerCapability
+from bot.faq.index import FaqIndex
+from bot.faq.knowledge import KnowledgeBase, load_knowledge
 from bot.paths import knowledge_dir
 from bot.settings import Settings
-from bot.state import StateStore
+from bot.sms.capability import SmsRecipientsCapability
 from bot.storage import open_db
+from bot.storage.feedback import FeedbackStore
+from bot.storage.state import StateStore
 
 
 @dataclass

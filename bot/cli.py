@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable, Sized
 from pathlib import Path
 
 from bot.conversation import Event, Reply
-from bot.datafile import DataFileError
-from bot.knowledge import check_knowledge
+from bot.faq.knowledge import check_knowledge
 from bot.settings import Settings, SettingsError
+from bot.storage.datafile import DataFileError
 
 Handler = Callable[[argparse.Namespace], int]
 
 # Modules adding their own sub-commands: each has register(subparsers) setting `handler`.
-EXTENSIONS: list[str] = ["bot.cli_sms"]
+EXTENSIONS: list[str] = ["bot.sms.cli"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -170,7 +170,7 @@ def _run(args: argparse.Namespace) -> int:
 def _kb_check(args: argparse.Namespace) -> int:
     import yaml
 
-    from bot.analyzer import lexicon_problems
+    from bot.faq.analyzer import lexicon_problems
     from bot.paths import knowledge_dir
 
     folder = knowledge_dir()
@@ -180,11 +180,9 @@ def _kb_check(args: argparse.Namespace) -> int:
         problems += [f"lexicon.yaml: {p}" for p in lexicon_problems(lexicon)]
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"lexicon.yaml: {exc}")
-    import bot.branches
+    from bot.branches.finder import load_branches, load_places
 
-    counters: dict[str, Callable[[Path], Sized]] = {
-        "branches.csv": bot.branches.load_branches, "places.csv": bot.branches.load_places,
-    }
+    counters: dict[str, Callable[[Path], Sized]] = {"branches.csv": load_branches, "places.csv": load_places}
     counts: dict[str, int] = {}
     for name, counted in counters.items():
         try:
@@ -194,8 +192,8 @@ def _kb_check(args: argparse.Namespace) -> int:
         except OSError as exc:
             problems.append(f"{name}: {exc}")
     if not problems:
-        from bot.corrections import correction_problems
-        from bot.knowledge import load_knowledge as load
+        from bot.faq.corrections import correction_problems
+        from bot.faq.knowledge import load_knowledge as load
 
         documents = {key: doc.file for key, doc in load(folder / "faq.yaml").documents.items()}
         problems += [f"corrections.yaml: {p}" for p in correction_problems(folder / "corrections.yaml", documents)]
@@ -204,7 +202,7 @@ def _kb_check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  - {problem}")
         return 1
-    from bot.knowledge import load_knowledge
+    from bot.faq.knowledge import load_knowledge
 
     kb = load_knowledge(folder / "faq.yaml")
     print(f"이상 없음: 항목 {len(kb.entries)}개, 분류 {len(kb.categories)}개, 문서 {len(kb.documents)}개;"
@@ -213,9 +211,9 @@ def _kb_check(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from bot.feedback import FeedbackStore
-    from bot.report import render_report
+    from bot.admin.report import render_report
     from bot.storage import open_db
+    from bot.storage.feedback import FeedbackStore
 
     store = FeedbackStore(open_db(Settings.from_env().db_path))
     print(render_report(store.report(args.limit)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import sys
 
-from bot.clock import today
 from bot.conversation import Event, Reply
+from bot.korean.clock import today
 from bot.settings import Settings
 
 PROMPT = "나> "

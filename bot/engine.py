@@ -12,13 +12,13 @@ import logging
 import re
 from collections.abc import Sequence
 
-from bot import clock
 from bot.capability import Capability
 from bot.conversation import Button, Event, Reply, Turn
-from bot.dialogs.answers import AnswerCapability
-from bot.feedback import FeedbackStore
-from bot.smalltalk import classify
-from bot.state import StateStore
+from bot.faq.capability import AnswerCapability
+from bot.korean import clock
+from bot.korean.smalltalk import classify
+from bot.storage.feedback import FeedbackStore
+from bot.storage.state import StateStore
 from bot.templates import environment, render
 
 log = logging.getLogger(__name__)

@@ -78,8 +78,8 @@ def main() -> None:
 
     before = rss_mb()
     started = time.perf_counter()
-    from bot.branches import BranchFinder
-    from bot.dialogs.branch_finder import BranchCapability
+    from bot.branches.capability import BranchCapability
+    from bot.branches.finder import BranchFinder
 
     finder = BranchFinder.load(knowledge_dir() / "branches.csv")
     capability = BranchCapability(finder)

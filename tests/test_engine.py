@@ -9,8 +9,8 @@ import pytest
 
 from bot.app import Services, build_engine
 from bot.conversation import Event
-from bot.feedback import FeedbackStore
 from bot.storage import open_db
+from bot.storage.feedback import FeedbackStore
 from support import TODAY, engine, knowledge, press, say, services
 
 

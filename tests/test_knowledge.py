@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.corrections import correction_problems, seeds_dir
-from bot.knowledge import KnowledgeError, check_knowledge, load_knowledge
+from bot.faq.corrections import correction_problems, seeds_dir
+from bot.faq.knowledge import KnowledgeError, check_knowledge, load_knowledge
 from bot.paths import knowledge_dir
 from support import knowledge
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.korean_values import (
+from bot.korean.values import (
     bare_month,
     find_amounts,
     find_dates,

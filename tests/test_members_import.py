@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from test_sms_support import CEO_1, DATA
 
-from bot.members import import_members
-from bot.registry import Member, Registry
+from bot.sms.members import import_members
+from bot.sms.registry import Member, Registry
 from bot.storage import open_db
 
 GOOD = sorted((DATA / "good_members").glob("*.csv"))

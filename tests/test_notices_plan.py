@@ -13,9 +13,9 @@ import pytest
 from test_sms_support import CEO_1, CEO_2, DATA, MEMBERS, STAFF, registry
 
 from bot.cli import build_parser
-from bot.csv_table import TableError
-from bot.notices import parse_amount, parse_end_date, plan_day, read_guarantees
-from bot.registry import Registration, Registry, Requester
+from bot.sms.csv_table import TableError
+from bot.sms.notices import parse_amount, parse_end_date, plan_day, read_guarantees
+from bot.sms.registry import Registration, Registry, Requester
 from bot.storage import open_db
 
 DAY = dt.date(2026, 11, 13)

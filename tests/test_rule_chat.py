@@ -10,13 +10,13 @@ import pytest
 
 from bot.app import Services, load_services
 from bot.conversation import Event, Reply, Turn
-from bot.dialogs.answers import AnswerCapability
-from bot.dialogs.deadlines import DeadlineCapability
+from bot.dates.capability import DeadlineCapability
 from bot.engine import Engine
-from bot.feedback import FeedbackStore
+from bot.faq.capability import AnswerCapability
 from bot.settings import Settings
-from bot.state import StateStore
 from bot.storage import open_db
+from bot.storage.feedback import FeedbackStore
+from bot.storage.state import StateStore
 
 TODAY = date(2026, 11, 22)
 RULE_NOTE = "2017년도 업무안내의 규칙을 해당 연도에 그대로 적용해"

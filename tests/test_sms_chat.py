@@ -8,9 +8,9 @@ import datetime as dt
 
 from test_sms_support import CEO_1, OTHER, STAFF, Chat, register, registry, sms_engine
 
-from bot.consent import CONSENT_VERSION
-from bot.registry import Registry
-from bot.sms_format import consent_label
+from bot.sms.consent import CONSENT_VERSION
+from bot.sms.format import consent_label
+from bot.sms.registry import Registry
 
 
 def setup(members: bool = True) -> tuple[Registry, Chat]:

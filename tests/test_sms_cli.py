@@ -11,7 +11,7 @@ import pytest
 from test_sms_support import DATA, STAFF
 
 from bot.cli import build_parser
-from bot.registry import Registration, Registry, Requester
+from bot.sms.registry import Registration, Registry, Requester
 from bot.storage import open_db
 
 

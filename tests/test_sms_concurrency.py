@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from test_sms_support import CEO_1, MEMBERS
 
-from bot.registry import Member, Registration, Registry, Requester
+from bot.sms.registry import Member, Registration, Registry, Requester
 from bot.storage import open_db
 
 WORKERS = 50
@@ -132,7 +132,7 @@ def batch_members(k: int) -> list[Member]:
 
 
 def _brn(i: int) -> str:
-    from bot.kr_ids import brn_checksum_ok
+    from bot.sms.kr_ids import brn_checksum_ok
 
     head = f"2208{i:05d}"
     return next(head + str(d) for d in range(10) if brn_checksum_ok(head + str(d)))

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.kr_ids import (
+from bot.korean.phones import mask_phone
+from bot.sms.kr_ids import (
     FieldError,
     brn_checksum_ok,
     clean_text,
@@ -18,7 +19,6 @@ from bot.kr_ids import (
     parse_mobile,
     parse_person_name,
 )
-from bot.privacy import mask_phone
 
 
 @pytest.mark.parametrize("typed", [

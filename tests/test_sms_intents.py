@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogs.sms_intents import detect_intent
+from bot.sms.intents import detect_intent
 from support import engine, say
 
 REQUESTS = [

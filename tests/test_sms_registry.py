@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from test_sms_support import CEO_1, CEO_2, KEY, MEMBERS, OTHER, STAFF, registry
 
-from bot.registry import Registration, Registry, RegistryError, Requester
-from bot.sms_key import key_path
+from bot.sms.key import key_path
+from bot.sms.registry import Registration, Registry, RegistryError, Requester
 from bot.storage import open_db
 
 OWNER = Requester.chat("owner-chat", STAFF)  # proved STAFF with the contact button

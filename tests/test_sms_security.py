@@ -13,7 +13,7 @@ from test_sms_support import CEO_1, MEMBERS, OTHER, STAFF, Chat, register, regis
 
 from bot.app import build_engine
 from bot.cli import build_parser
-from bot.registry import Registration, Registry, Requester
+from bot.sms.registry import Registration, Registry, Requester
 from support import services
 
 ACTIONS = [("문자 그만 받고 싶어요", "수신거부할"), ("문자 다시 받을래요", "다시 받도록 할"),

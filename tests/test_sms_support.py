@@ -11,12 +11,12 @@ import sqlite_utils
 
 from bot.capability import Capability
 from bot.conversation import Event, Reply, Turn
-from bot.dialogs.sms_recipients import SmsRecipientsCapability
 from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.registry import Member, Registry
-from bot.state import StateStore
+from bot.sms.capability import SmsRecipientsCapability
+from bot.sms.registry import Member, Registry
 from bot.storage import open_db
+from bot.storage.feedback import FeedbackStore
+from bot.storage.state import StateStore
 
 DATA = Path(__file__).parent / "data" / "sms"
 TODAY = dt.date(2026, 11, 22)

@@ -17,9 +17,9 @@ import pytest
 from conftest import ADMIN_ID, StartBot
 from fakebotapi import Call, FakeBotApi
 
-from bot.consent import CONSENT_VERSION
-from bot.members import import_members
-from bot.registry import Entry, Registry
+from bot.sms.consent import CONSENT_VERSION
+from bot.sms.members import import_members
+from bot.sms.registry import Entry, Registry
 from bot.storage import open_db
 
 USER = 4001
@@ -312,5 +312,5 @@ async def test_a_whole_session_logs_no_phone_number_in_clear(
     assert [e.status for e in staff_entries(members)] == ["active"]
     records = caplog.records
     # DEBUG really was captured, the bot's own lines and the HTTP client's included.
-    assert {"bot.dialogs.sms_recipients", "httpcore.http11"} <= {r.name for r in records if r.levelno == logging.DEBUG}
+    assert {"bot.sms.capability", "httpcore.http11"} <= {r.name for r in records if r.levelno == logging.DEBUG}
     assert numbers_in_clear(records) == []

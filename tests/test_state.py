@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.state import FLOW_TTL, StateStore
 from bot.storage import open_db
+from bot.storage.state import FLOW_TTL, StateStore
 
 
 def test_state_round_trips_and_empty_state_deletes_the_row() -> None:

@@ -47,7 +47,7 @@ from bot.handlers.translate import (
     location_event,
     text_event,
 )
-from bot.privacy import redact
+from bot.korean.phones import redact
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.privacy import redact
+from bot.korean.phones import redact
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

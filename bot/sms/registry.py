@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.sms_key import fingerprint, keyed_hash, load_key, new_key
-from bot.sms_model import (
+from bot.sms.key import fingerprint, keyed_hash, load_key, new_key
+from bot.sms.model import (
     ROLES,
     Change,
     Entry,

@@ -2,7 +2,7 @@
 back in, view, delete; and the admins' /sms list, optout and optin.
 
 The chat's flow data holds the step and what the member has said so far; bad input re-asks
-without losing it. The store (bot.registry) decides what each request may change; these
+without losing it. The store (bot.sms.registry) decides what each request may change; these
 handlers only ask, confirm and show."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.capability import Capability
-from bot.consent import CONSENT_VERSION, consent_text
 from bot.conversation import Button, Keyboard, Reply, Turn
-from bot.dialogs import sms_staff
-from bot.dialogs.sms_intents import Intent, detect_intent
-from bot.hangul import squash
-from bot.kr_ids import FieldError, parse_brn, parse_member_no, parse_mobile, parse_person_name
-from bot.privacy import mask_phone
-from bot.registry import Member, Registration, Registry, RegistryError, Requester, is_already
-from bot.sms_format import consent_label, status_label, verified_label
+from bot.korean.hangul import squash
+from bot.korean.phones import mask_phone
+from bot.sms import staff as sms_staff
+from bot.sms.consent import CONSENT_VERSION, consent_text
+from bot.sms.format import consent_label, status_label, verified_label
+from bot.sms.intents import Intent, detect_intent
+from bot.sms.kr_ids import FieldError, parse_brn, parse_member_no, parse_mobile, parse_person_name
+from bot.sms.registry import Member, Registration, Registry, RegistryError, Requester, is_already
 from bot.templates import render
 
 if TYPE_CHECKING:

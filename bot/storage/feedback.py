@@ -10,7 +10,7 @@ from typing import Literal
 
 import sqlite_utils
 
-from bot.privacy import redact
+from bot.korean.phones import redact
 from bot.storage import migrate, transaction
 
 Vote = Literal["up", "down", "miss"]

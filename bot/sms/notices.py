@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.csv_table import RowProblem, Table, read_table
-from bot.kr_ids import FieldError, clean_text, parse_member_no
-from bot.privacy import mask_phone
-from bot.registry import Entry, Member
+from bot.korean.phones import mask_phone
+from bot.sms.csv_table import RowProblem, Table, read_table
+from bot.sms.kr_ids import FieldError, clean_text, parse_member_no
+from bot.sms.registry import Entry, Member
 from bot.templates import render
 from rules.errors import RuleInputError
 from rules.formatting import format_date, format_won

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from bot.datafile import DataFileError
+from bot.storage.datafile import DataFileError
 
 ENTRY_FIELDS = {"id", "question", "alternates", "answer", "category", "source", "related", "actions"}
 # What an answer may offer to do next in the chat itself: the command each button starts.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.clock import SEOUL
-from bot.registry import Change, Entry
+from bot.korean.clock import SEOUL
+from bot.sms.registry import Change, Entry
 
 STATUS = {"active": "받음", "opted_out": "수신거부"}
 VERIFIED = {"contact": "본인 확인", "typed": "미확인(직접 입력)", "member_list": "조합원 명단", "staff": "지점 접수"}

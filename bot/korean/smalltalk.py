@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from bot.hangul import squash
+from bot.korean.hangul import squash
 
 SmallTalk = Literal["greeting", "thanks", "bye", "help"]
 

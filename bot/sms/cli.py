@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.csv_table import TableError
-from bot.kr_ids import FieldError, national, parse_member_no, parse_mobile
-from bot.members import ImportReport, import_members
-from bot.notices import DEFAULT_COOPERATIVE, Plan, plan_day, read_guarantees
-from bot.privacy import redact
-from bot.registry import Registry, RegistryError, Requester
+from bot.korean.phones import redact
 from bot.settings import Settings
-from bot.sms_format import format_change, format_entries
+from bot.sms.csv_table import TableError
+from bot.sms.format import format_change, format_entries
+from bot.sms.kr_ids import FieldError, national, parse_member_no, parse_mobile
+from bot.sms.members import ImportReport, import_members
+from bot.sms.notices import DEFAULT_COOPERATIVE, Plan, plan_day, read_guarantees
+from bot.sms.registry import Registry, RegistryError, Requester
 from bot.storage import open_db
 from rules.errors import RuleInputError
 

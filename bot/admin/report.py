@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.feedback import ReportLine
+from bot.storage.feedback import ReportLine
 
 
 def render_report(lines: list[ReportLine]) -> str:

@@ -4,10 +4,10 @@ private chat: the questions are members' own words."""
 
 from __future__ import annotations
 
+from bot.admin.report import render_report
 from bot.capability import Capability
 from bot.conversation import Reply, Turn
-from bot.feedback import FeedbackStore
-from bot.report import render_report
+from bot.storage.feedback import FeedbackStore
 
 REFUSAL = "죄송합니다. 이 명령은 조합 관리자만 사용할 수 있습니다. 궁금한 점은 평소처럼 질문해 주세요."
 PRIVATE_ONLY = "보고서에는 조합원이 보낸 질문이 담겨 있어, 봇과의 개인 대화에서만 보여 드립니다."

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.datafile import DataFileError
-from bot.hangul import squash, to_jamo
+from bot.korean.hangul import squash, to_jamo
+from bot.storage.datafile import DataFileError
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry

@@ -14,7 +14,7 @@ import yaml
 from kiwipiepy import Kiwi, MorphemeSet
 from rapidfuzz import fuzz, process
 
-from bot.hangul import to_jamo
+from bot.korean.hangul import to_jamo
 
 # Nouns, names, numbers, foreign words, roots, verb and adjective stems.
 CONTENT_TAGS = ("NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA")

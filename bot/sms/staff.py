@@ -4,9 +4,9 @@ of a number on a member's phoned request, recorded under the admin's id."""
 from __future__ import annotations
 
 from bot.conversation import Reply, Turn
-from bot.kr_ids import FieldError, parse_member_no, parse_mobile
-from bot.registry import Registry, Requester
-from bot.sms_format import format_change, format_entries
+from bot.sms.format import format_change, format_entries
+from bot.sms.kr_ids import FieldError, parse_member_no, parse_mobile
+from bot.sms.registry import Registry, Requester
 from bot.templates import render
 
 MAX_CHARS = 3500  # one Telegram message holds 4096, and the list gets a closing line

@@ -16,8 +16,8 @@ from typing import Any
 
 from bot.capability import Capability
 from bot.conversation import Button, Reply, Turn
-from bot.hangul import squash
-from bot.korean_values import (
+from bot.korean.hangul import squash
+from bot.korean.values import (
     AmountMention,
     DateMention,
     bare_month,

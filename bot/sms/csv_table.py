@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.hangul import squash
+from bot.korean.hangul import squash
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 

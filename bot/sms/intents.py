@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from bot.hangul import squash
+from bot.korean.hangul import squash
 
 Intent = Literal["register", "opt_out", "opt_in", "view", "erase"]
 

@@ -13,10 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.branches import Branch, BranchFinder, Nearby, Place, Resolution, valid_coordinates
+from bot.branches.finder import Branch, BranchFinder, Nearby, Place, Resolution, valid_coordinates
 from bot.capability import Capability
 from bot.conversation import Button, Keyboard, Reply, Turn, Venue
-from bot.hangul import squash
+from bot.korean.hangul import squash
 from bot.templates import render
 
 if TYPE_CHECKING:

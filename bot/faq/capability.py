@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.capability import Capability
 from bot.conversation import Button, Candidate, Reply, Turn
-from bot.faq import FaqIndex, Match, Ranking
-from bot.knowledge import ACTIONS, Entry
+from bot.faq.index import FaqIndex, Match, Ranking
+from bot.faq.knowledge import ACTIONS, Entry
 from bot.templates import render
 
 # Words that mark a question about credit rating, for choosing the contact in a fallback.

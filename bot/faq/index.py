@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.analyzer import Analyzer
-from bot.hangul import squash, to_jamo
-from bot.knowledge import Entry, KnowledgeBase
+from bot.faq.analyzer import Analyzer
+from bot.faq.knowledge import Entry, KnowledgeBase
+from bot.korean.hangul import squash, to_jamo
 
 # Confidence thresholds: at or above ANSWER the bot answers; at or above SUGGEST it offers the
 # best few questions; below it says the guides do not cover the question.

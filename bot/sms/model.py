@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.privacy import mask_phone
+from bot.korean.phones import mask_phone
 
 Role = Literal["대표이사", "담당자"]
 ROLES: tuple[Role, ...] = ("대표이사", "담당자")

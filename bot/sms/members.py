@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.csv_table import RowProblem, Table, TableError, read_table
-from bot.kr_ids import FieldError, clean_text, parse_brn, parse_member_no, parse_mobile, parse_person_name
-from bot.registry import ImportCounts, Member, Registry
+from bot.sms.csv_table import RowProblem, Table, TableError, read_table
+from bot.sms.kr_ids import FieldError, clean_text, parse_brn, parse_member_no, parse_mobile, parse_person_name
+from bot.sms.registry import ImportCounts, Member, Registry
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "member_no": ("조합원번호", "회원번호", "member_number"),

@@ -1,1 +1,0 @@
-"""Capabilities: one module per thing the bot can do in a conversation."""
