@@ -11,17 +11,17 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.admin.capability import AdminCapability
-from bot.branches.capability import BranchCapability
+from bot.branches.capability import BranchesCapability
 from bot.capability import Capability
-from bot.dates.capability import DeadlineCapability
+from bot.dates.capability import DatesCapability
 from bot.engine import Engine
 from bot.faq.analyzer import Analyzer, Lexicon
-from bot.faq.capability import AnswerCapability
+from bot.faq.capability import FaqCapability
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
 from bot.paths import knowledge_dir
 from bot.settings import Settings
-from bot.sms.capability import SmsRecipientsCapability
+from bot.sms.capability import SmsCapability
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
 from bot.storage.state import StateStore
@@ -61,11 +61,11 @@ def build_capabilities(services: Services) -> list[Capability]:
     return [
         # Multi-step and value-bearing requests first, so "문자 그만 받을래요" registers an
         # opt-out rather than quoting the FAQ about opting out.
-        SmsRecipientsCapability.from_services(services),  # 문자 수신자: 등록, 수신거부, 다시 받기, 조회, 삭제
+        SmsCapability.from_services(services),  # 문자 수신자: 등록, 수신거부, 다시 받기, 조회, 삭제
         AdminCapability(services.feedback),  # /report, for BOT_ADMIN_IDS only
-        DeadlineCapability(),  # 날짜 계산: 신용평가 신청기간·유효기한, 해제 문자 발송일, 마일리지, 서류
-        BranchCapability.from_services(services),  # 지점 찾기: places, locations, branch contacts
-        AnswerCapability(services.faq),  # last: always has something to say
+        DatesCapability(),  # 날짜 계산: 신용평가 신청기간·유효기한, 해제 문자 발송일, 마일리지, 서류
+        BranchesCapability.from_services(services),  # 지점 찾기: places, locations, branch contacts
+        FaqCapability(services.faq),  # last: always has something to say
     ]
 
 

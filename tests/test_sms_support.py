@@ -12,7 +12,7 @@ import sqlite_utils
 from bot.capability import Capability
 from bot.conversation import Event, Reply, Turn
 from bot.engine import Engine
-from bot.sms.capability import SmsRecipientsCapability
+from bot.sms.capability import SmsCapability
 from bot.sms.registry import Member, Registry
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
@@ -53,7 +53,7 @@ class Stub(Capability):
 
 
 def sms_engine(store: Registry) -> Engine:
-    return Engine([SmsRecipientsCapability(store), Stub()], StateStore(store.db), FeedbackStore(store.db))
+    return Engine([SmsCapability(store), Stub()], StateStore(store.db), FeedbackStore(store.db))
 
 
 class Chat:

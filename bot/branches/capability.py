@@ -140,7 +140,7 @@ def _josa(word: str, pair: str) -> str:
     return word + (with_final if use_with else without)
 
 
-class BranchCapability(Capability):
+class BranchesCapability(Capability):
     """지점 찾기: nearest branches, one branch's contacts, the full list."""
 
     name = "branch"
@@ -151,7 +151,7 @@ class BranchCapability(Capability):
         self.finder = finder
 
     @classmethod
-    def from_services(cls, services: Services) -> BranchCapability:
+    def from_services(cls, services: Services) -> BranchesCapability:
         """The capability over branches.csv, loaded with the gazetteer once per process."""
         return cls(shared_finder(services.knowledge_dir / "branches.csv"))
 

@@ -15,7 +15,7 @@ _RATING_WORDS = frozenset(
 MAX_QUESTION_CHARS = 500
 
 
-class AnswerCapability(Capability):
+class FaqCapability(Capability):
     name = "faq"
 
     def __init__(self, index: FaqIndex) -> None:

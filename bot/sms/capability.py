@@ -58,7 +58,7 @@ def _menu_buttons() -> list[Button]:
             Button("내 등록 정보", "sms:view"), Button("삭제", "sms:del")]
 
 
-class SmsRecipientsCapability(Capability):
+class SmsCapability(Capability):
     name = "sms"
     commands = ("sms",)
     help_line = "문자 수신 관리: 보증해제 안내 문자 수신자 등록, 수신거부, 다시 받기, 조회, 삭제 (/sms)"
@@ -67,7 +67,7 @@ class SmsRecipientsCapability(Capability):
         self.registry = registry
 
     @classmethod
-    def from_services(cls, services: Services) -> SmsRecipientsCapability:
+    def from_services(cls, services: Services) -> SmsCapability:
         """Built once per process on the shared database."""
         return cls(Registry(services.db))
 
