@@ -170,19 +170,23 @@ def _run(args: argparse.Namespace) -> int:
 def _kb_check(args: argparse.Namespace) -> int:
     import yaml
 
+    from bot.app import faq_actions
+    from bot.branches.data import load_branches
+    from bot.branches.places import load_places
     from bot.faq.analyzer import lexicon_problems
+    from bot.faq.corrections import correction_problems
+    from bot.faq.knowledge import load_knowledge
     from bot.paths import knowledge_dir
 
     folder = knowledge_dir()
-    problems = [f"faq.yaml {p}" for p in check_knowledge(folder / "faq.yaml")]
+    # The actions an answer may offer are those the capabilities declare (nothing is built).
+    actions = faq_actions()
+    problems = [f"faq.yaml {p}" for p in check_knowledge(folder / "faq.yaml", actions=actions)]
     try:
         lexicon = yaml.safe_load((folder / "lexicon.yaml").read_text(encoding="utf-8"))
         problems += [f"lexicon.yaml: {p}" for p in lexicon_problems(lexicon)]
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"lexicon.yaml: {exc}")
-    from bot.branches.data import load_branches
-    from bot.branches.places import load_places
-
     counters: dict[str, Callable[[Path], Sized]] = {"branches.csv": load_branches, "places.csv": load_places}
     counts: dict[str, int] = {}
     for name, counted in counters.items():
@@ -193,22 +197,17 @@ def _kb_check(args: argparse.Namespace) -> int:
         except OSError as exc:
             problems.append(f"{name}: {exc}")
     if not problems:
-        from bot.faq.corrections import correction_problems
-        from bot.faq.knowledge import load_knowledge as load
-
-        documents = {key: doc.file for key, doc in load(folder / "faq.yaml").documents.items()}
+        kb = load_knowledge(folder / "faq.yaml", actions=actions)
+        documents = {key: doc.file for key, doc in kb.documents.items()}
         problems += [f"corrections.yaml: {p}" for p in correction_problems(folder / "corrections.yaml", documents)]
-    if problems:
-        print(f"문제 {len(problems)}건:")
-        for problem in problems:
-            print(f"  - {problem}")
-        return 1
-    from bot.faq.knowledge import load_knowledge
-
-    kb = load_knowledge(folder / "faq.yaml")
-    print(f"이상 없음: 항목 {len(kb.entries)}개, 분류 {len(kb.categories)}개, 문서 {len(kb.documents)}개;"
-          f" 지점 {counts['branches.csv']}곳, 지명 {counts['places.csv']}개.")
-    return 0
+        if not problems:
+            print(f"이상 없음: 항목 {len(kb.entries)}개, 분류 {len(kb.categories)}개, 문서 {len(kb.documents)}개;"
+                  f" 지점 {counts['branches.csv']}곳, 지명 {counts['places.csv']}개.")
+            return 0
+    print(f"문제 {len(problems)}건:")
+    for problem in problems:
+        print(f"  - {problem}")
+    return 1
 
 
 def _report(args: argparse.Namespace) -> int:

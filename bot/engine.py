@@ -3,18 +3,20 @@
 Routing order: a pressed button goes to the capability named in its payload; a command to the
 capability that owns it; a location or contact to the first capability that takes it; text
 first to the capability holding this chat's flow, then small talk, then each capability in
-order, with the FAQ last. The chat's state is loaded before and saved after every turn."""
+order, with the FAQ last. The chat's state is loaded before and saved after every turn.
+
+The menu buttons, the command list and the help menu are built from what the installed
+capabilities declare (bot.capability); the engine declares its own three commands."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from bot.capability import Capability
+from bot.capability import Capability, Command
 from bot.conversation import Button, Event, Reply, Turn
-from bot.faq.capability import FaqCapability
 from bot.korean import clock
 from bot.korean.smalltalk import classify
 from bot.storage.feedback import FeedbackStore
@@ -25,17 +27,31 @@ log = logging.getLogger(__name__)
 # How a Korean chat question ends: "?", "~나요", "~까요", "~어요/아요", "~죠", "~는지", "~ㄴ가요".
 _QUESTION = re.compile(r"(\?|나요|까요?|[어아여해돼]요|죠|는지|가요|니까|[은는]요)\s*[.!~]*\s*$")
 MAX_TEXT_CHARS = 4000
+# The engine's own commands, first and last in the command list around the capabilities' own.
+START = Command("start", "처음으로: 인사와 도움 메뉴")
+HELP = Command("help", "도움말: 물어볼 수 있는 것")
+CANCEL = Command("cancel", "진행 중인 대화 취소")
+
+
+def command_list(capabilities: Iterable[Capability | type[Capability]], *, admin: bool = False) -> list[Command]:
+    """The slash commands as members see them listed (Telegram's menu, /help): the engine's
+    own around the capabilities' in menu order, then the admins' own when `admin`."""
+    ordered = sorted(capabilities, key=lambda c: c.menu_order)
+    everyone = [cmd for c in ordered for cmd in c.commands if not cmd.admin]
+    admins = [cmd for c in ordered for cmd in c.commands if cmd.admin] if admin else []
+    return [START, HELP, *everyone, CANCEL, *admins]
 
 
 class Engine:
     def __init__(self, capabilities: Sequence[Capability], states: StateStore, feedback: FeedbackStore) -> None:
         self.capabilities = list(capabilities)
         self.by_name = {c.name: c for c in self.capabilities if c.name}
-        self.by_command = {cmd: c for c in self.capabilities for cmd in c.commands}
+        self.by_command = {cmd.name: c for c in self.capabilities for cmd in c.commands}
         self.states = states
         self.feedback = feedback
         # The help menu lists what the installed capabilities can do, in every template.
         environment().globals["menu_lines"] = self.help_lines()
+        environment().globals["menu_commands"] = command_list(self.capabilities)
 
     def handle(self, chat_id: str | int, event: Event, *, today: dt.date | None = None,
                chat_type: str = "private") -> Reply:
@@ -103,32 +119,31 @@ class Engine:
 
     def _aside(self, turn: Turn, flow: Capability) -> Reply | None:
         """A question asked in the middle of a flow ("신용평가 수수료 있나요?" while the bot waits
-        for a phone number) is answered from the guides when the answer is sure, and the flow
-        stays open. Only question-shaped text without digits counts, so names, numbers, places
-        and "동의합니다" still reach the flow."""
-        faq = self.by_name.get("faq")
+        for a phone number) is answered by the first other capability sure of its reply (the
+        FAQ, from the guides), and the flow stays open. Only question-shaped text without
+        digits counts, so names, numbers, places and "동의합니다" still reach the flow."""
         text = turn.event.text.strip()
-        if not isinstance(faq, FaqCapability) or flow is faq or not _QUESTION.search(text):
+        if not _QUESTION.search(text) or any(ch.isdigit() for ch in text):
             return None
-        if any(ch.isdigit() for ch in text):
-            return None
-        reply = faq.confident_answer(turn)
-        if reply is not None:
-            reply.text += "\n\n" + render("flow_kept")
-        return reply
+        for cap in self.capabilities:
+            reply = cap.aside(turn) if cap is not flow else None
+            if reply is not None:
+                reply.text += "\n\n" + render("flow_kept")
+                return reply
+        return None
 
     def _command(self, turn: Turn) -> Reply:
         command, argument = turn.event.command, turn.event.text.strip()
-        if command == "start" and argument in self.by_command:
+        if command == START.name and argument in self.by_command:
             # Deep link t.me/<bot>?start=branch behaves as /branch.
             turn.event = Event(kind="command", command=argument, user_id=turn.event.user_id,
                                is_admin=turn.event.is_admin)
             return self._command(turn)
-        if command in ("start", "help"):
+        if command in (START.name, HELP.name):
             turn.end_flow()
-            name = "welcome" if command == "start" else "help"
+            name = "welcome" if command == START.name else "help"
             return Reply(kind="chat", text=render(name), buttons=self.menu_buttons())
-        if command == "cancel":
+        if command == CANCEL.name:
             had_flow = turn.flow() is not None
             turn.end_flow()
             return Reply(kind="chat", text=render("cancelled", had_flow=had_flow), keyboard="remove",
@@ -178,8 +193,12 @@ class Engine:
         return [c.help_line for c in self.capabilities if c.help_line]
 
     def menu_buttons(self) -> list[Button]:
-        labels = {"branch": "📍 가까운 지점", "deadline": "📅 날짜 계산", "sms": "✉️ 문자 수신 관리"}
-        return [Button(label, f"menu:{cmd}") for cmd, label in labels.items() if cmd in self.by_command]
+        """A button for each capability that declares one, running its first command."""
+        shown = sorted((c for c in self.capabilities if c.menu_label), key=lambda c: c.menu_order)
+        return [Button(c.menu_label, f"menu:{c.commands[0].name}") for c in shown]
+
+    def command_list(self, *, admin: bool = False) -> list[Command]:
+        return command_list(self.capabilities, admin=admin)
 
     def small_talk(self, kind: str) -> Reply:
         return Reply(kind="chat", text=render(f"chat_{kind}"), buttons=self.menu_buttons())

@@ -78,7 +78,7 @@ def build_application(settings: Settings, services: Services | None = None, *,
     if settings.rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter())
     application = builder.build()
-    application.bot_data[DEPS_KEY] = BotDeps(engine=build_engine(services), services=services, settings=settings)
+    application.bot_data[DEPS_KEY] = BotDeps(engine=build_engine(services), settings=settings)
 
     new_message = filters.UpdateType.MESSAGE  # edits and channel posts are not answered
     handlers: list[BaseHandler[Any, Any, Any]] = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from bot.app import Services, build_engine
+from bot.app import Services, build_engine, faq_actions
 from bot.conversation import Event, Reply
 from bot.engine import Engine
 from bot.faq.analyzer import Analyzer, Lexicon
@@ -22,7 +22,7 @@ TODAY = dt.date(2026, 11, 22)
 
 @cache
 def knowledge() -> KnowledgeBase:
-    return load_knowledge(knowledge_dir() / "faq.yaml")
+    return load_knowledge(knowledge_dir() / "faq.yaml", actions=faq_actions())
 
 
 @cache

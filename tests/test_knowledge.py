@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.app import faq_actions
 from bot.faq.corrections import correction_problems, seeds_dir
 from bot.faq.knowledge import KnowledgeError, check_knowledge, load_knowledge
 from bot.paths import knowledge_dir
@@ -51,12 +52,12 @@ def test_a_broken_file_names_entry_field_and_line(path: Path) -> None:
     header = path.read_text(encoding="utf-8").splitlines()
     expected = [line.removeprefix("# expect: ") for line in header if line.startswith("# expect: ")]
     line = next(int(h.removeprefix("# expect-line: ")) for h in header if h.startswith("# expect-line: "))
-    problems = [str(p) for p in check_knowledge(path)]
+    problems = [str(p) for p in check_knowledge(path, actions=faq_actions())]
     for message in expected:
         assert any(message in p for p in problems), (message, problems)
     assert any(p.startswith(f"{line}행") for p in problems), problems
     with pytest.raises(KnowledgeError) as raised:
-        load_knowledge(path)
+        load_knowledge(path, actions=faq_actions())
     assert len(raised.value.problems) == len(problems)
 
 
@@ -64,14 +65,14 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
     text = (Path(__file__).parent / "data" / "kb_bad" / "unknown_category_and_doc.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "faq.yaml"
     broken.write_text(text.replace("    answer: 무료입니다.", "    answer: ''"), encoding="utf-8")
-    assert len(check_knowledge(broken)) == 3
+    assert len(check_knowledge(broken, actions=faq_actions())) == 3
 
 
 def test_a_missing_or_non_utf8_file_is_a_clear_problem(tmp_path: Path) -> None:
-    assert "파일이 없습니다" in str(check_knowledge(tmp_path / "nope.yaml")[0])
+    assert "파일이 없습니다" in str(check_knowledge(tmp_path / "nope.yaml", actions=faq_actions())[0])
     cp949 = tmp_path / "faq.yaml"
     cp949.write_bytes("entries: [문자]".encode("cp949"))
-    assert "UTF-8" in str(check_knowledge(cp949)[0])
+    assert "UTF-8" in str(check_knowledge(cp949, actions=faq_actions())[0])
 
 
 def _documents() -> dict[str, str]:

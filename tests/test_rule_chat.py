@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.app import Services, load_services
+from bot.app import Services, faq_actions, load_services
 from bot.conversation import Event, Reply, Turn
 from bot.dates.capability import DatesCapability
 from bot.engine import Engine
@@ -37,7 +37,7 @@ def deadlines() -> DatesCapability:
 def engine(services: Services, deadlines: DatesCapability) -> Iterator[Engine]:
     """The deadline capability before the FAQ, on a fresh in-memory database."""
     db = open_db(None)
-    yield Engine([deadlines, FaqCapability(services.faq)], StateStore(db), FeedbackStore(db))
+    yield Engine([deadlines, FaqCapability(services.faq, faq_actions())], StateStore(db), FeedbackStore(db))
 
 
 def say(engine: Engine, text: str, chat: str = "c1", today: date = TODAY) -> Reply:

@@ -64,6 +64,10 @@ class EngineSpy:
             return self.canned
         return self.engine.handle(chat_id, event, today=today, chat_type=chat_type)  # type: ignore[no-any-return]
 
+    def __getattr__(self, name: str) -> Any:
+        """Everything else (the command list...) is the real engine's."""
+        return getattr(self.engine, name)
+
 
 class Harness:
     def __init__(self, application: Any, api: FakeBotApi, spy: EngineSpy) -> None:

@@ -5,7 +5,7 @@ private chat: the questions are members' own words."""
 from __future__ import annotations
 
 from bot.admin.report import render_report
-from bot.capability import Capability
+from bot.capability import Capability, Command
 from bot.conversation import Reply, Turn
 from bot.storage.feedback import FeedbackStore
 
@@ -15,7 +15,8 @@ PRIVATE_ONLY = "보고서에는 조합원이 보낸 질문이 담겨 있어, 봇
 
 class AdminCapability(Capability):
     name = "admin"
-    commands = ("report",)
+    commands = (Command("report", "답하지 못한 질문·👎 보고서 (관리자)", admin=True),)
+    menu_order = 4
 
     def __init__(self, feedback: FeedbackStore) -> None:
         self.feedback = feedback

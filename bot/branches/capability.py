@@ -9,20 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.branches.data import Branch, valid_coordinates
 from bot.branches.finder import BranchFinder, Nearby
 from bot.branches.gazetteer import Place, Resolution
-from bot.capability import Capability
+from bot.capability import Capability, Command
 from bot.conversation import Button, Keyboard, Reply, Turn, Venue
 from bot.korean.hangul import squash
 from bot.templates import render
-
-if TYPE_CHECKING:
-    from bot.app import Services
 
 SOURCE = "2017년도 신용평가 업무안내, 전국 지점 연락처"
 MAX_CHOICES = 8
@@ -146,16 +141,14 @@ class BranchesCapability(Capability):
     """지점 찾기: nearest branches, one branch's contacts, the full list."""
 
     name = "branch"
-    commands = ("branch",)
+    commands = (Command("branch", "가까운 지점 찾기 (위치 공유 가능)"),)
+    menu_label = "📍 가까운 지점"
+    menu_order = 1
+    answer_button = "📍 가까운 지점 찾기"
     help_line = '지점 찾기: 예) "분당 근처 지점", "수원지점 팩스번호", 또는 /branch 후 위치 보내기'
 
     def __init__(self, finder: BranchFinder) -> None:
         self.finder = finder
-
-    @classmethod
-    def from_services(cls, services: Services) -> BranchesCapability:
-        """The capability over branches.csv, loaded with the gazetteer once per process."""
-        return cls(shared_finder(services.knowledge_dir / "branches.csv"))
 
     # -- hooks --------------------------------------------------------------------------------
 
@@ -367,12 +360,6 @@ class BranchesCapability(Capability):
     def not_found(self, query: str) -> Reply:
         text = render("branch_not_found", query=_josa(repr_quote(query[:30]), "은/는"))
         return Reply(kind="branch", text=text, buttons=[_list_button()])
-
-
-@cache
-def shared_finder(csv_path: Path) -> BranchFinder:
-    """One finder per table per process: every engine built in it shares the gazetteer."""
-    return BranchFinder.load(csv_path)
 
 
 # -- small helpers ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from bot.branches.data import Branch, distance_km, load_branches
@@ -70,3 +71,9 @@ class BranchFinder:
         for branch in self.branches:
             groups.setdefault(branch.sido, []).append(branch)
         return list(groups.items())
+
+
+@cache
+def shared_finder(csv_path: Path) -> BranchFinder:
+    """One finder per table per process: every engine built in it shares the gazetteer."""
+    return BranchFinder.load(csv_path)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.capability import Capability
+from bot.capability import Capability, Command
 from bot.conversation import Button, Reply, Turn
 from bot.dates.documents import FACT_CODES, answer_documents, document_facts
 from bot.dates.evaluation import answer_evaluation, evaluation_facts
@@ -81,7 +81,10 @@ class DatesCapability(Capability):
     """Rule calculators in chat; each reply is kind "rule"."""
 
     name = NAME
-    commands = ("deadline",)
+    commands = (Command("deadline", "신용평가 신청기간·문자 발송일 계산"),)
+    menu_label = "📅 날짜 계산"
+    menu_order = 2
+    answer_button = "📅 내 날짜로 계산하기"
     help_line = '날짜 계산: 예) "3월 결산인데 언제까지 신청해요?", "보증 종료일이 12월 10일이면 해제 문자는 언제 와요?"'
 
     def __init__(self, today: date | None = None) -> None:

@@ -1,11 +1,14 @@
-"""Answers from the guides: the FAQ as a capability (and the suggestion buttons it offers)."""
+"""Answers from the guides: the FAQ as a capability (and the suggestion buttons it offers). It
+also answers asides: a sure answer to a question asked in the middle of another flow."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from bot.capability import Capability
 from bot.conversation import Button, Candidate, Reply, Turn
 from bot.faq.index import FaqIndex, Match, Ranking
-from bot.faq.knowledge import ACTIONS, Entry
+from bot.faq.knowledge import Entry
 from bot.templates import render
 
 # Words that mark a question about credit rating, for choosing the contact in a fallback.
@@ -18,8 +21,11 @@ MAX_QUESTION_CHARS = 500
 class FaqCapability(Capability):
     name = "faq"
 
-    def __init__(self, index: FaqIndex) -> None:
+    def __init__(self, index: FaqIndex, actions: Mapping[str, str]) -> None:
+        """`actions`: the label of the button under an answer for each of its `actions:` (what
+        the other capabilities serve, passed in by bot.app)."""
         self.index = index
+        self.actions = actions
 
     def on_text(self, turn: Turn) -> Reply:
         question = turn.text.strip()[:MAX_QUESTION_CHARS]
@@ -44,7 +50,7 @@ class FaqCapability(Capability):
             confidence=ranking.confidence,
         )
 
-    def confident_answer(self, turn: Turn) -> Reply | None:
+    def aside(self, turn: Turn) -> Reply | None:
         """The answer only when ranking is sure of it: lets a member ask something else in the
         middle of a multi-step conversation without losing it."""
         ranking = self.index.rank(turn.text.strip()[:MAX_QUESTION_CHARS])
@@ -68,7 +74,7 @@ class FaqCapability(Capability):
             text=render("answer", entry=entry, source=self.index.kb.source_label(entry)),
             candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
-            buttons=[Button(ACTIONS[a], f"menu:{a}") for a in entry.actions]
+            buttons=[Button(self.actions[a], f"menu:{a}") for a in entry.actions]
             + [Button(_short(r.question), f"faq:{r.id}") for r in related],
             feedback_ref=entry.id,
         )

@@ -1,11 +1,14 @@
 """Loading and validating knowledge/faq.yaml.
 
 Validation collects every problem (entry id, field, line) instead of stopping at the first, so
-`bot kb check` can list them all and the bot can refuse to start with a useful message."""
+`bot kb check` can list them all and the bot can refuse to start with a useful message. The
+`actions:` an entry may offer are what the capabilities declare they serve (bot.app passes them
+in)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +18,6 @@ import yaml
 from bot.storage.datafile import DataFileError
 
 ENTRY_FIELDS = {"id", "question", "alternates", "answer", "category", "source", "related", "actions"}
-# What an answer may offer to do next in the chat itself: the command each button starts.
-ACTIONS = {"sms": "✉️ 채팅으로 문자 수신 관리", "branch": "📍 가까운 지점 찾기", "deadline": "📅 내 날짜로 계산하기"}
 REQUIRED_ENTRY_FIELDS = ("id", "question", "alternates", "answer", "category", "source")
 SOURCE_FIELDS = {"doc", "section", "page"}
 TOP_FIELDS = {"documents", "categories", "entries"}
@@ -97,16 +98,17 @@ class KnowledgeError(DataFileError):
         super().__init__(f"{path}: 지식 베이스에 문제가 {len(problems)}건 있습니다.\n{listing}")
 
 
-def load_knowledge(path: Path) -> KnowledgeBase:
-    """Parse and validate; raise KnowledgeError naming every problem."""
-    kb, problems = _parse(path)
+def load_knowledge(path: Path, *, actions: Collection[str]) -> KnowledgeBase:
+    """Parse and validate; raise KnowledgeError naming every problem. `actions`: what an entry's
+    `actions:` may name (the commands the capabilities serve from an answer)."""
+    kb, problems = _parse(path, actions)
     if problems or kb is None:
         raise KnowledgeError(path, problems or [Problem("파일을 읽을 수 없습니다.")])
     return kb
 
 
-def check_knowledge(path: Path) -> list[Problem]:
-    return _parse(path)[1]
+def check_knowledge(path: Path, *, actions: Collection[str]) -> list[Problem]:
+    return _parse(path, actions)[1]
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -122,7 +124,7 @@ def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {str(k.value): (k, v) for k, v in node.value}
 
 
-def _parse(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+def _parse(path: Path, actions: Collection[str]) -> tuple[KnowledgeBase | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -142,13 +144,14 @@ def _parse(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         return None, [Problem(f"YAML 문법 오류: {reason}", line=None if mark is None else mark.line + 1)]
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         return None, [Problem("최상위는 documents, categories, entries를 가진 매핑이어야 합니다.", line=1)]
-    return _Validator(root, data).run()
+    return _Validator(root, data, actions).run()
 
 
 class _Validator:
-    def __init__(self, root: yaml.MappingNode, data: dict[str, Any]) -> None:
+    def __init__(self, root: yaml.MappingNode, data: dict[str, Any], actions: Collection[str]) -> None:
         self.root = root
         self.data = data
+        self.actions = actions
         self.problems: list[Problem] = []
 
     def add(self, message: str, node: yaml.Node | None = None, entry_id: str | None = None,
@@ -264,8 +267,8 @@ class _Validator:
         else:
             related_refs.extend((entry_id, r, fields["related"][1]) for r in related)
         actions = raw.get("actions") or []
-        if not isinstance(actions, list) or any(a not in ACTIONS for a in actions):
-            self.add(f"actions는 {', '.join(sorted(ACTIONS))} 중에서 골라야 합니다.",
+        if not isinstance(actions, list) or any(a not in self.actions for a in actions):
+            self.add(f"actions는 {', '.join(sorted(self.actions))} 중에서 골라야 합니다.",
                      fields.get("actions", (node, node))[1], entry_id, "actions")
             ok = False
         if not ok or source is None:

@@ -24,7 +24,6 @@ from telegram import (
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.app import Services
 from bot.conversation import Event, Reply
 from bot.engine import Engine
 from bot.handlers.delivery import Undeliverable, deliver
@@ -57,24 +56,12 @@ KEYBOARD_SHOWN = "reply_keyboard_shown"  # chat_data: True, False, or absent (no
 APOLOGY = ("죄송합니다, 처리 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요. "
            "급하시면 관할 지점이나 신용평가팀(02-3449-8738)으로 문의해 주세요.")
 
-# The command menu (setMyCommands), in the order members see it.
-COMMANDS = (
-    ("start", "처음으로: 인사와 도움 메뉴"),
-    ("help", "도움말: 물어볼 수 있는 것"),
-    ("branch", "가까운 지점 찾기 (위치 공유 가능)"),
-    ("deadline", "신용평가 신청기간·문자 발송일 계산"),
-    ("sms", "보증해제 문자 수신 등록·거부·조회"),
-    ("cancel", "진행 중인 대화 취소"),
-)
-ADMIN_COMMANDS = (("report", "답하지 못한 질문·👎 보고서 (관리자)"),)
-
 
 @dataclass
 class BotDeps:
     """What the callbacks share, built once and kept in bot_data[DEPS_KEY]."""
 
     engine: Engine
-    services: Services
     settings: Settings
     blocked: set[int] = field(default_factory=set)  # chats whose 403 is logged, until a send works
 
@@ -215,20 +202,21 @@ def describe(update: object) -> str:
 # -- start-up ----------------------------------------------------------------------------------
 
 
-def bot_commands(*, admin: bool = False) -> list[BotCommand]:
-    return [BotCommand(c, d) for c, d in COMMANDS + (ADMIN_COMMANDS if admin else ())]
+def bot_commands(engine: Engine, *, admin: bool = False) -> list[BotCommand]:
+    """The command menu as the capabilities declare it (bot.capability)."""
+    return [BotCommand(c.name, c.help) for c in engine.command_list(admin=admin)]
 
 
 async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """post_init: the command menu for everyone, and with /report for each admin's own chat."""
     bot = application.bot
+    d: BotDeps = application.bot_data[DEPS_KEY]
     try:
-        await bot.set_my_commands(bot_commands(), scope=BotCommandScopeDefault())
+        await bot.set_my_commands(bot_commands(d.engine), scope=BotCommandScopeDefault())
     except TelegramError as exc:
         log.warning("command menu not set (%s)", type(exc).__name__)
-    settings = application.bot_data[DEPS_KEY].settings
-    for admin_id in sorted(settings.admin_ids):
+    for admin_id in sorted(d.settings.admin_ids):
         try:
-            await bot.set_my_commands(bot_commands(admin=True), scope=BotCommandScopeChat(admin_id))
+            await bot.set_my_commands(bot_commands(d.engine, admin=True), scope=BotCommandScopeChat(admin_id))
         except TelegramError as exc:  # e.g. the admin has not opened a chat with the bot yet
             log.info("admin %s: command menu not set (%s)", admin_id, type(exc).__name__)

@@ -8,9 +8,9 @@ handlers only ask, confirm and show."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.capability import Capability
+from bot.capability import Capability, Command
 from bot.conversation import Button, Keyboard, Reply, Turn
 from bot.korean.hangul import squash
 from bot.korean.phones import mask_phone
@@ -21,9 +21,6 @@ from bot.sms.intents import Intent, detect_intent
 from bot.sms.kr_ids import FieldError, parse_brn, parse_member_no, parse_mobile, parse_person_name
 from bot.sms.registry import Member, Registration, Registry, RegistryError, Requester, is_already
 from bot.templates import render
-
-if TYPE_CHECKING:
-    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -60,16 +57,14 @@ def _menu_buttons() -> list[Button]:
 
 class SmsCapability(Capability):
     name = "sms"
-    commands = ("sms",)
+    commands = (Command("sms", "보증해제 문자 수신 등록·거부·조회"),)
+    menu_label = "✉️ 문자 수신 관리"
+    menu_order = 3
+    answer_button = "✉️ 채팅으로 문자 수신 관리"
     help_line = "문자 수신 관리: 보증해제 안내 문자 수신자 등록, 수신거부, 다시 받기, 조회, 삭제 (/sms)"
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-
-    @classmethod
-    def from_services(cls, services: Services) -> SmsCapability:
-        """Built once per process on the shared database."""
-        return cls(Registry(services.db))
 
     # -- engine hooks ----------------------------------------------------------------------
 
