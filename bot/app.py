@@ -23,7 +23,6 @@ from bot.faq.analyzer import Analyzer, Lexicon
 from bot.faq.capability import FaqCapability
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
-from bot.paths import knowledge_dir
 from bot.settings import Settings
 from bot.sms.capability import SmsCapability
 from bot.sms.registry import Registry
@@ -62,7 +61,7 @@ class Services:
 
 def load_services(settings: Settings, *, db_path: Path | str | None = "settings") -> Services:
     """Load and validate everything; raises KnowledgeError (with every problem) on bad data."""
-    folder = knowledge_dir()
+    folder = settings.knowledge_dir
     knowledge = load_knowledge(folder / "faq.yaml", actions=faq_actions())
     analyzer = Analyzer(Lexicon.load(folder / "lexicon.yaml"))
     db = open_db(settings.db_path if db_path == "settings" else db_path)
@@ -80,7 +79,7 @@ def load_services(settings: Settings, *, db_path: Path | str | None = "settings"
 def build_capabilities(services: Services) -> list[Capability]:
     """One of each of CAPABILITIES, in that order, each given what it needs."""
     return [
-        SmsCapability(Registry(services.db)),
+        SmsCapability(Registry(services.db, key=services.settings.sms_key)),
         AdminCapability(services.feedback),
         DatesCapability(),
         # The gazetteer is loaded once per process, whatever the number of engines.

@@ -1,5 +1,5 @@
 """The command line (fixed interface, see DESIGN.md): chat, ask, run, kb check, report, and the
-staff commands that other modules register through `register(subparsers)`."""
+staff commands of the SMS recipient list (bot.sms.cli)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,11 @@ from pathlib import Path
 
 from bot.conversation import Event, Reply
 from bot.faq.knowledge import check_knowledge
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, log_level
+from bot.sms import cli as staff_cli
 from bot.storage.datafile import DataFileError
 
 Handler = Callable[[argparse.Namespace], int]
-
-# Modules adding their own sub-commands: each has register(subparsers) setting `handler`.
-EXTENSIONS: list[str] = ["bot.sms.cli"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
             reconfigure(encoding="utf-8", errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("BOT_LOG_LEVEL", "WARNING"),
+    logging.basicConfig(level=log_level(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler: Handler = getattr(args, "handler", None) or _default
     try:
@@ -80,9 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=20)
     report.set_defaults(handler=_report)
 
-    for module_name in EXTENSIONS:
-        module = __import__(module_name, fromlist=["register"])
-        module.register(sub)
+    staff_cli.register(sub)  # members import, sms list|export|optout|optin, notices plan
     return parser
 
 
@@ -176,9 +172,8 @@ def _kb_check(args: argparse.Namespace) -> int:
     from bot.faq.analyzer import lexicon_problems
     from bot.faq.corrections import correction_problems
     from bot.faq.knowledge import load_knowledge
-    from bot.paths import knowledge_dir
-
-    folder = knowledge_dir()
+    settings = Settings.from_env()
+    folder = settings.knowledge_dir
     # The actions an answer may offer are those the capabilities declare (nothing is built).
     actions = faq_actions()
     problems = [f"faq.yaml {p}" for p in check_knowledge(folder / "faq.yaml", actions=actions)]
@@ -199,7 +194,7 @@ def _kb_check(args: argparse.Namespace) -> int:
     if not problems:
         kb = load_knowledge(folder / "faq.yaml", actions=actions)
         documents = {key: doc.file for key, doc in kb.documents.items()}
-        problems += [f"corrections.yaml: {p}" for p in correction_problems(folder / "corrections.yaml", documents)]
+        problems += [f"corrections.yaml: {p}" for p in correction_problems(folder / "corrections.yaml", documents, settings.seeds_dir)]
         if not problems:
             print(f"이상 없음: 항목 {len(kb.entries)}개, 분류 {len(kb.categories)}개, 문서 {len(kb.documents)}개;"
                   f" 지점 {counts['branches.csv']}곳, 지명 {counts['places.csv']}개.")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import re
 import secrets
 import urllib.parse
@@ -39,11 +38,11 @@ from bot.handlers.callbacks import (
     set_commands,
 )
 from bot.handlers.processor import ChatOrderedProcessor
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, set_library_environment
 
 # Opt in now to python-telegram-bot's timedelta time periods (v22.2+): RetryAfter.retry_after
 # and friends stop warning about their coming change of type. bot.handlers reads both types.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
+set_library_environment()
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

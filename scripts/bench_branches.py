@@ -74,14 +74,14 @@ def percentile(sorted_ms: list[float], share: float) -> float:
 
 def main() -> None:
     from bot.conversation import Event, Turn
-    from bot.paths import knowledge_dir
+    from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
     before = rss_mb()
     started = time.perf_counter()
     from bot.branches.capability import BranchesCapability
     from bot.branches.finder import BranchFinder
 
-    finder = BranchFinder.load(knowledge_dir() / "branches.csv")
+    finder = BranchFinder.load(DEFAULT_KNOWLEDGE_DIR / "branches.csv")
     capability = BranchesCapability(finder)
     load_s = time.perf_counter() - started
     loaded = rss_mb()

@@ -12,8 +12,7 @@ from bot.engine import Engine
 from bot.faq.analyzer import Analyzer, Lexicon
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
-from bot.paths import knowledge_dir
-from bot.settings import Settings
+from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
 
@@ -22,12 +21,12 @@ TODAY = dt.date(2026, 11, 22)
 
 @cache
 def knowledge() -> KnowledgeBase:
-    return load_knowledge(knowledge_dir() / "faq.yaml", actions=faq_actions())
+    return load_knowledge(DEFAULT_KNOWLEDGE_DIR / "faq.yaml", actions=faq_actions())
 
 
 @cache
 def analyzer() -> Analyzer:
-    return Analyzer(Lexicon.load(knowledge_dir() / "lexicon.yaml"))
+    return Analyzer(Lexicon.load(DEFAULT_KNOWLEDGE_DIR / "lexicon.yaml"))
 
 
 @cache
@@ -40,7 +39,7 @@ def services(settings: Settings | None = None) -> Services:
     db = open_db(None)
     return Services(
         settings=settings or Settings(),
-        knowledge_dir=knowledge_dir(),
+        knowledge_dir=DEFAULT_KNOWLEDGE_DIR,
         db=db,
         knowledge=knowledge(),
         analyzer=analyzer(),

@@ -16,13 +16,13 @@ from bot.capability import Capability
 from bot.conversation import Event, Reply, Turn
 from bot.engine import Engine
 from bot.faq.capability import FaqCapability
-from bot.paths import knowledge_dir
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
 from bot.storage.state import StateStore
 from support import TODAY, faq_index
 
-FINDER = shared_finder(knowledge_dir() / "branches.csv")
+FINDER = shared_finder(DEFAULT_KNOWLEDGE_DIR / "branches.csv")
 TITLE = re.compile("(" + "|".join(sorted(FINDER.by_name, key=len, reverse=True)) + ")지점")
 
 

@@ -15,9 +15,9 @@ from bot.branches.data import Branch, BranchDataError, load_branches
 from bot.branches.finder import BranchFinder
 from bot.branches.places import PlaceDataError, load_gazetteer, load_places
 from bot.korean.hangul import squash
-from bot.paths import knowledge_dir
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
-CSV = knowledge_dir() / "branches.csv"
+CSV = DEFAULT_KNOWLEDGE_DIR / "branches.csv"
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT.parent / "shared" / "seeds" / "004_af80b21e0ea4fb64.txt"
 HEADER = "name,postal_code,address,phone,fax,sido,sigungu,eupmyeondong,lat,lon"
@@ -169,7 +169,7 @@ def test_an_empty_table_or_a_missing_file_is_refused(tmp_path: Path) -> None:
 
 # -- knowledge/places.csv, the gazetteer's data ---------------------------------------------------
 
-PLACES = knowledge_dir() / "places.csv"
+PLACES = DEFAULT_KNOWLEDGE_DIR / "places.csv"
 PLACE_HEADER = "key,level,parent,name,lat,lon"
 PLACE_ROWS = ("41,sido,,경기도,37.4,127.2", "41130,sigungu,41,성남시,37.4,127.1",
               "41135,sigungu,41130,분당구,37.38,127.1", "41135103,emd,41135,정자동,37.36,127.11")

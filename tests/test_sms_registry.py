@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from test_sms_support import CEO_1, CEO_2, KEY, MEMBERS, OTHER, STAFF, registry
 
+from bot.settings import Settings
 from bot.sms.key import key_path
 from bot.sms.registry import Registration, Registry, RegistryError, Requester
 from bot.storage import open_db
@@ -196,7 +197,7 @@ def test_the_key_lives_beside_the_database_and_a_wrong_key_is_refused(tmp_path: 
         Registry(open_db(path), key=b"another key")
     monkeypatch.setenv("BOT_SMS_KEY", "from the environment")
     with pytest.raises(RegistryError, match="키"):
-        Registry(open_db(path))
+        Registry(open_db(path), key=Settings.from_env().sms_key)
 
 
 def test_the_hash_is_keyed() -> None:

@@ -3,25 +3,18 @@ keeps the list honest: every slip must really be in the source it names."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import yaml
-
-from bot.paths import PROJECT_ROOT
 
 FIELDS = {"wrong", "right", "doc", "where", "kind", "note"}
 KINDS = {"ocr", "format"}
 
 
-def seeds_dir() -> Path:
-    """The source guides: ../shared/seeds beside the project, unless BOT_SEEDS_DIR says otherwise."""
-    return Path(os.environ.get("BOT_SEEDS_DIR") or PROJECT_ROOT.parent / "shared" / "seeds")
-
-
-def correction_problems(path: Path, documents: dict[str, str]) -> list[str]:
-    """Problems with the corrections file; `documents` maps doc keys to seed file names. Where
-    the seeds are present, each slip must occur in its document."""
+def correction_problems(path: Path, documents: dict[str, str], seeds: Path) -> list[str]:
+    """Problems with the corrections file; `documents` maps doc keys to file names in `seeds`
+    (the source guides, Settings.seeds_dir). Where the seeds are present, each slip must occur
+    in its document."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -29,7 +22,7 @@ def correction_problems(path: Path, documents: dict[str, str]) -> list[str]:
     items = data.get("corrections") if isinstance(data, dict) else None
     if not isinstance(items, list):
         return ["corrections 목록이 필요합니다."]
-    sources = {key: seeds_dir() / name for key, name in documents.items()}
+    sources = {key: seeds / name for key, name in documents.items()}
     texts = {key: p.read_text(encoding="utf-8") for key, p in sources.items() if p.is_file()}
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()

@@ -61,7 +61,8 @@ def register(sub: Any) -> None:
 
 
 def _registry() -> Registry:
-    return Registry(open_db(Settings.from_env().db_path))
+    settings = Settings.from_env()
+    return Registry(open_db(settings.db_path), key=settings.sms_key)
 
 
 def _fail(message: str, code: int = 2) -> int:

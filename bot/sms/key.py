@@ -14,7 +14,6 @@ from pathlib import Path
 
 import sqlite_utils
 
-KEY_ENV = "BOT_SMS_KEY"
 KEY_BYTES = 32
 
 
@@ -31,11 +30,9 @@ def key_path(db_file: Path) -> Path:
 
 
 def load_key(db: sqlite_utils.Database) -> bytes | None:
-    """BOT_SMS_KEY, else the key file beside the database (made on first use); None in memory."""
+    """The key file beside the database (made on first use); None in memory. BOT_SMS_KEY, when
+    set, is given to the Registry instead (Settings.sms_key)."""
     # An in-memory database keeps a key inside itself instead: it dies with the process anyway.
-    from_env = os.environ.get(KEY_ENV, "").strip()
-    if from_env:
-        return from_env.encode("utf-8")
     db_file = database_file(db)
     return None if db_file is None else _read_or_create(key_path(db_file))
 
