@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.dates.documents import fact_answer
 from bot.korean.values import (
     bare_month,
     find_amounts,
@@ -181,7 +182,16 @@ def test_comma_won_round_trip(won: int) -> None:
     ("아니오.", False), ("안 냈어요", False), ("신용평가 수수료가 있나요?", None), ("어떻게 해요", None),
 ])
 def test_yes_no(text: str, answer: bool | None) -> None:
-    assert yes_no(text) is answer
+    """As the documents question reads a reply: the one yes/no list and its own answers."""
+    assert fact_answer(text) is answer
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("네", True), ("예.", True), ("그래요", True), ("아니요", False), ("아니에요!", False), ("네 맞아요", None),
+    ("냈어요", None), ("동의합니다", None),
+])
+def test_a_whole_yes_or_no_is_only_that(text: str, answer: bool | None) -> None:
+    assert yes_no(text, whole=True) is answer
 
 
 @pytest.mark.parametrize(("text", "month"), [

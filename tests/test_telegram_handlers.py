@@ -32,9 +32,10 @@ from telegram.error import NetworkError
 from bot.app import Services
 from bot.conversation import Button, Event, Reply, Venue
 from bot.handlers import delivery
-from bot.handlers.callbacks import APOLOGY, DEPS_KEY, set_commands
+from bot.handlers.callbacks import DEPS_KEY, set_commands
 from bot.settings import Settings
 from bot.telegram_app import build_application
+from bot.templates import render
 
 USER = 1001
 GROUP = -100_777
@@ -341,7 +342,7 @@ async def test_an_error_is_apologised_for_and_logged_without_personal_data(
     calls = await harness.send(text_update("제 번호는 010-1234-5678 입니다"))
     assert harness.methods(calls) == ["sendMessage"]
     assert calls[0].text.startswith("죄송합니다, 처리 중 문제가 생겼습니다")
-    assert APOLOGY.startswith("죄송합니다, 처리 중 문제가 생겼습니다")
+    assert calls[0].text == render("internal_error")  # the engine's own apology
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "RuntimeError" in logged and f"chat {USER}" in logged
     assert "1234-5678" not in logged and "제 번호는" not in logged

@@ -16,7 +16,7 @@ from bot.branches.finder import BranchFinder, Nearby
 from bot.branches.gazetteer import Place, Resolution
 from bot.capability import Capability, Command
 from bot.conversation import Button, Keyboard, Reply, Turn, Venue
-from bot.korean.hangul import squash
+from bot.korean.hangul import josa, squash
 from bot.templates import render
 
 SOURCE = "2017년도 신용평가 업무안내, 전국 지점 연락처"
@@ -122,19 +122,6 @@ def is_filler(word: str) -> bool:
 def _is_cue(word: str) -> bool:
     key = squash(word)
     return key.startswith("지점") or any(key.startswith(c) for c in _NEAR_CUES) or key.endswith(("쪽", "쪽에", "쪽인데"))
-
-
-def _josa(word: str, pair: str) -> str:
-    """word + the right particle of "은/는", "을/를", "이/가" or "으로/로"."""
-    with_final, without = pair.split("/")
-    letters = re.sub(r"[^0-9A-Za-z가-힣]+$", "", word)
-    last = letters[-1] if letters else ""
-    if "가" <= last <= "힣":
-        final = (ord(last) - 0xAC00) % 28
-        use_with = final != 0 and not (with_final == "으로" and final == 8)  # ㄹ takes 로
-    else:
-        use_with = False
-    return word + (with_final if use_with else without)
 
 
 class BranchesCapability(Capability):
@@ -301,7 +288,7 @@ class BranchesCapability(Capability):
         nearby = self.finder.near_place(place)
         corrected = ""
         if corrected_from:
-            corrected = f"{_josa(repr_quote(corrected_from), '을/를')} {_josa(repr_quote(place.full_name), '으로/로')}"
+            corrected = f"{josa(repr_quote(corrected_from), '을/를')} {josa(repr_quote(place.full_name), '으로/로')}"
         text = render("branch_nearest", where=place.full_name, corrected=corrected,
                       sido_level=place.level == "sido", inside=sum(n.branch.sido == place.sido for n in nearby),
                       items=[_item(n) for n in nearby], source=SOURCE, located="")
@@ -327,7 +314,7 @@ class BranchesCapability(Capability):
         """Address, phone and fax of each branch, or only the fields asked for."""
         shown = [f for f in ("address", "phone", "fax") if f in fields] or ["address", "phone", "fax"]
         items = [{"title": b.title, "values": [(FIELD_LABELS[f], _field_value(b, f)) for f in shown],
-                  "single": _josa(f"{b.title} {FIELD_LABELS[shown[0]]}", "은/는")} for b in branches[:5]]
+                  "single": josa(f"{b.title} {FIELD_LABELS[shown[0]]}", "은/는")} for b in branches[:5]]
         text = render("branch_info", items=items, fields=shown, source=SOURCE)
         return Reply(kind="branch", text=text, venues=[_venue(b) for b in branches[:5]],
                      buttons=[_list_button()])
@@ -341,7 +328,7 @@ class BranchesCapability(Capability):
         """Several places share the name: offer them as buttons (or ask for a qualified name)."""
         places = sorted(resolution.places, key=lambda p: p.key)
         turn.start_flow(self.name)
-        query = _josa(repr_quote(resolution.query), "은/는")
+        query = josa(repr_quote(resolution.query), "은/는")
         if len(places) > MAX_CHOICES:
             text = render("branch_choose", query=query, count=len(places), many=True,
                           example=f"{places[0].full_name.split()[-2]} {places[0].name}")
@@ -354,11 +341,11 @@ class BranchesCapability(Capability):
         """Ask where the member is (or which branch), with the location button."""
         turn.start_flow(self.name, fields=list(fields))
         label = "·".join(FIELD_LABELS[f] for f in fields if f in FIELD_LABELS)
-        text = render("branch_ask", field=_josa(label, "을/를") if label else "")
+        text = render("branch_ask", field=josa(label, "을/를") if label else "")
         return Reply(kind="branch", text=text, buttons=[_list_button()], keyboard="location")
 
     def not_found(self, query: str) -> Reply:
-        text = render("branch_not_found", query=_josa(repr_quote(query[:30]), "은/는"))
+        text = render("branch_not_found", query=josa(repr_quote(query[:30]), "은/는"))
         return Reply(kind="branch", text=text, buttons=[_list_button()])
 
 

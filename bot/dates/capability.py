@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.capability import Capability, Command
 from bot.conversation import Button, Reply, Turn
-from bot.dates.documents import FACT_CODES, answer_documents, document_facts
+from bot.dates.documents import FACT_CODES, answer_documents, document_facts, fact_answer
 from bot.dates.evaluation import answer_evaluation, evaluation_facts
 from bot.dates.mileage import answer_mileage
 from bot.dates.notice import KIND_CODES, answer_notice
@@ -29,7 +29,7 @@ from bot.dates.reading import (
     rule_reply,
     says_fiscal,
 )
-from bot.korean.values import bare_month, yes_no
+from bot.korean.values import bare_month
 from bot.templates import render
 from rules.business_days import preload
 from rules.errors import RuleInputError
@@ -153,7 +153,7 @@ def _adds_to(topic: str, data: dict[str, Any], said: Said) -> bool:
         asking = data.get("asking")
         if asking == "total_assets_won":
             return bool(said.amounts)
-        return bool(document_facts(said)) or (asking is not None and yes_no(said.text) is not None)
+        return bool(document_facts(said)) or (asking is not None and fact_answer(said.text) is not None)
     return False
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.conversation import Button, Reply, Turn
 from bot.dates.reading import NAME, Said, rule_reply
+from bot.korean.hangul import josa
 from bot.korean.values import yes_no
 from bot.templates import render
 from rules.documents import (
@@ -20,6 +21,10 @@ from rules.documents import (
     required_documents,
 )
 
+# Answers to "did you / are you ...?" besides a plain yes or no ("맞아요", "냈어요", "안 했어요").
+FACT_YES = ("넵", "응", "맞아", "맞습니다", "맞아요", "그렇습니다", "있어요", "있습니다", "했어요", "했습니다", "냈어요",
+            "냈습니다")
+FACT_NO = ("아뇨", "아닙니다", "없어요", "없습니다", "안했", "안 했", "안냈", "안 냈", "못했", "못 했", "않았")
 # Yes/no facts of the documents rule, by button code.
 FACT_CODES = {
     "audited": "externally_audited", "consent": "consent_submitted_last_year", "ceo": "ceo_changed_since",
@@ -36,6 +41,11 @@ _AUDITED = re.compile(r"외감|외부\s*감사\s*(?:를|는)?\s*(?:받|대상|�
 _CONSENT_NO = re.compile(r"(?:작년|지난\s*해|전년)[^.?!]{0,14}?(?:안\s*냈|제출\s*안|제출하지\s*않|못\s*냈|미제출)")
 _CONSENT_YES = re.compile(r"(?:작년|지난\s*해|전년)[^.?!]{0,14}?(?:냈|제출했|제출하였|제출함)")
 _CEO = re.compile(r"대표(?:이사|자)?(?P<before>[^.?!]{0,6}?)(?:바뀌|바꼈|바뀐|변경|교체)(?P<after>[^.?!]{0,8})")
+
+
+def fact_answer(text: str) -> bool | None:
+    """A yes or a no to one of QUESTIONS, or None."""
+    return yes_no(text, yes=FACT_YES, no=FACT_NO)
 
 
 def document_facts(said: Said) -> dict[str, Any]:
@@ -70,7 +80,7 @@ def answer_documents(turn: Turn, data: dict[str, Any], said: Said | None) -> Rep
     facts: dict[str, Any] = dict(data.get("facts") or {})
     if said is not None:
         asking = data.get("asking")
-        answer = yes_no(said.text)
+        answer = fact_answer(said.text)
         if asking in QUESTIONS and asking != "total_assets_won" and answer is not None:
             facts[asking] = answer
         stated = document_facts(said)
@@ -143,17 +153,9 @@ def _next_question(focus: str, bucket: str, facts: DocumentFacts) -> str | None:
 def _document_headline(item: DocumentItem, bucket: str) -> str:
     """The first sentence: whether the focused document is to be submitted."""
     if bucket == "required":
-        return f"{item.name}{_josa(item.name, '을', '를')} 제출하셔야 합니다."
+        return f"{josa(item.name, '을/를')} 제출하셔야 합니다."
     if bucket == "not_needed":
-        return f"{item.name}{_josa(item.name, '은', '는')} 제출하지 않으셔도 됩니다."
+        return f"{josa(item.name, '은/는')} 제출하지 않으셔도 됩니다."
     if bucket == "optional":
-        return f"{item.name}{_josa(item.name, '은', '는')} 필수 서류가 아니라, 내시면 가점이 되는 임의 제출서류입니다."
+        return f"{josa(item.name, '은/는')} 필수 서류가 아니라, 내시면 가점이 되는 임의 제출서류입니다."
     return f"{item.name} 제출 여부는 몇 가지를 더 확인해야 알 수 있습니다."
-
-
-def _josa(word: str, with_final: str, without_final: str) -> str:
-    """The particle that fits the last Hangul syllable of word (을/를, 은/는)."""
-    for ch in reversed(word):
-        if "가" <= ch <= "힣":
-            return with_final if (ord(ch) - 0xAC00) % 28 else without_final
-    return with_final

@@ -48,13 +48,12 @@ from bot.handlers.translate import (
 )
 from bot.korean.phones import redact
 from bot.settings import Settings
+from bot.templates import render
 
 log = logging.getLogger(__name__)
 
 DEPS_KEY = "deps"
 KEYBOARD_SHOWN = "reply_keyboard_shown"  # chat_data: True, False, or absent (not known)
-APOLOGY = ("죄송합니다, 처리 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요. "
-           "급하시면 관할 지점이나 신용평가팀(02-3449-8738)으로 문의해 주세요.")
 
 
 @dataclass
@@ -183,7 +182,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()
-        await deliver(lambda: context.bot.send_message(chat_id, escape(APOLOGY)), chat_id=chat_id,
+        await deliver(lambda: context.bot.send_message(chat_id, escape(render("internal_error"))), chat_id=chat_id,
                       what="sendMessage(apology)", blocked=blocked)
     except (TelegramError, Undeliverable) as exc:
         log.info("chat %s: apology not sent (%s)", chat_id, type(exc).__name__)

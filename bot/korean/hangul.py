@@ -1,8 +1,10 @@
-"""Hangul helpers for typo tolerance: syllables decomposed to jamo, so that a one-key slip
-("신요" for "신용", "잇" for "있") costs one character, not a whole syllable."""
+"""Hangul helpers: syllables decomposed to jamo for typo tolerance, so that a one-key slip
+("신요" for "신용", "잇" for "있") costs one character, not a whole syllable; the form used to
+compare without spacing; and the one josa helper (은/는, 을/를, 이/가, 으로/로)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _SYLLABLE_BASE = 0xAC00
@@ -31,3 +33,18 @@ def squash(text: str) -> str:
     """NFC, lower case, letters and digits only: the form used to compare without spacing."""
     text = unicodedata.normalize("NFC", text).lower()
     return "".join(ch for ch in text if ch.isalnum())
+
+
+def josa(word: str, pair: str) -> str:
+    """word + the particle of "은/는", "을/를", "이/가" or "으로/로" that fits how it ends: the
+    first after a final consonant (but 로 after ㄹ), the second after a vowel or a non-Hangul
+    ending. Trailing punctuation is looked past: "동의서(신용평가용)" takes 을."""
+    with_final, without = pair.split("/")
+    letters = re.sub(r"[^0-9A-Za-z가-힣]+$", "", word)
+    last = letters[-1] if letters else ""
+    if "가" <= last <= "힣":
+        final = (ord(last) - 0xAC00) % 28
+        use_with = final != 0 and not (with_final == "으로" and final == 8)  # ㄹ takes 로
+    else:
+        use_with = False
+    return word + (with_final if use_with else without)

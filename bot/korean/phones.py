@@ -1,4 +1,5 @@
-"""Masking personal data before it is shown, stored in free text or logged."""
+"""Korean phone numbers in free text: the one pattern for them, and masking them (and other long
+digit runs) before text is shown, stored or logged."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 
 # Korean mobile and landline numbers as people type them: 010-1234-5678, 01012345678,
 # +82 10 1234 5678, 02)1234-5678...
-_PHONE = re.compile(r"(?<!\d)(?:\+?82[-\s.]?)?0?1[016789][-\s.)]?\d{3,4}[-\s.]?\d{4}(?!\d)")
+PHONE = re.compile(r"(?<!\d)(?:\+?82[-\s.]?)?0?1[016789][-\s.)]?\d{3,4}[-\s.]?\d{4}(?!\d)")
 _LONG_DIGITS = re.compile(r"\d[\d\-\s]{8,}\d")
 
 
@@ -22,5 +23,10 @@ def mask_phone(number: str) -> str:
 
 def redact(text: str) -> str:
     """Free text with every phone-like or long digit run masked: safe for logs and reports."""
-    text = _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
-    return _LONG_DIGITS.sub(lambda m: re.sub(r"\d", "*", m.group(0)), text)
+    return _LONG_DIGITS.sub(lambda m: re.sub(r"\d", "*", m.group(0)), mask_phones(text))
+
+
+def mask_phones(text: str) -> str:
+    """Every phone number in text masked as mask_phone does; other digits left as they are."""
+    return PHONE.sub(lambda m: mask_phone(m.group(0)), text)
+

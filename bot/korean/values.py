@@ -1,15 +1,18 @@
 """Korean date and amount expressions as members type them: 2025년 12월 31일, 25.12.31, 3월 말,
-12월말 결산법인, 작년 12월 말; 5천만원, 1억 5천만원, 50,000,000원. Parsing never raises: an
-impossible date comes back with a polite message in `error`, for the caller to show."""
+12월말 결산법인, 작년 12월 말; 5천만원, 1억 5천만원, 50,000,000원; and short 예/아니요 answers.
+Parsing never raises: an impossible date comes back with a polite message in `error`, for the
+caller to show."""
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from bot.korean.hangul import squash
 from rules.calendar_math import make_date, month_end
 from rules.errors import RuleInputError
 
@@ -284,18 +287,28 @@ def _parse_amount(run: str) -> int | None:
 
 # -- short answers -------------------------------------------------------------------------------
 
-_YES = re.compile(r"^(?:네|넵|예|응|맞아|맞습니다|맞아요|그렇습니다|그래요|있어요|있습니다|했어요|했습니다|냈어요|냈습니다)")
-_NO = re.compile(r"^(?:아니|아뇨|아닙니다|없어요|없습니다|안\s?했|안\s?냈|못\s?했|않았)")
+# A yes and a no, as every question of the bot takes them: the one list of such words. Each
+# question may take more answers of its own (documents: "냈어요"; consent: "동의합니다").
+YES_WORDS = ("네", "예", "그래요")
+NO_WORDS = ("아니", "아니요", "아니오", "아니에요")
 
 
-def yes_no(text: str) -> bool | None:
-    """A short 예/아니요 answer: True, False, or None when the message is not one."""
-    short = text.strip().rstrip(".!?~ ")
+def yes_no(text: str, *, yes: Sequence[str] = (), no: Sequence[str] = (), whole: bool = False) -> bool | None:
+    """A short 예/아니요 answer: True, False, or None when the message is not one. `yes` and `no`
+    add the answers of one question. A message up to 15 characters is read by how it starts
+    ("네 냈어요"); with `whole`, only a message that is nothing but one of the words counts
+    (a consent is not read into "네, 그런데...")."""
+    yes_words, no_words = (*YES_WORDS, *yes), (*NO_WORDS, *no)
+    if whole:
+        key = squash(text)
+        return True if key in map(squash, yes_words) else False if key in map(squash, no_words) else None
+    # Any one space may stand between the parts of an answer ("안 했", "안\t했").
+    short = re.sub(r"\s", " ", text.strip().rstrip(".!?~ "))
     if len(short) > 15:
         return None
-    if _NO.match(short):
+    if short.startswith(no_words):
         return False
-    if _YES.match(short):
+    if short.startswith(yes_words):
         return True
     return None
 

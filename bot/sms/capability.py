@@ -14,6 +14,7 @@ from bot.capability import Capability, Command
 from bot.conversation import Button, Keyboard, Reply, Turn
 from bot.korean.hangul import squash
 from bot.korean.phones import mask_phone
+from bot.korean.values import yes_no
 from bot.sms import staff as sms_staff
 from bot.sms.consent import CONSENT_VERSION, consent_text
 from bot.sms.format import consent_label, status_label, verified_label
@@ -38,8 +39,9 @@ YES_LABEL = {"opt_out": "예, 수신거부합니다", "opt_in": "예, 다시 받
 ROLE_WORDS = {"대표이사": ("대표이사", "대표", "대표님", "사장", "사장님", "ceo"),
               "담당자": ("담당자", "담당", "직원", "경리", "실무자", "staff")}
 ROLE_PAYLOADS = {"ceo": "대표이사", "staff": "담당자"}
-YES = {"네", "예", "동의", "동의합니다", "동의해요", "좋아요", "확인", "그래요", "yes"}
-NO = {"아니요", "아니오", "아니", "아니에요", "동의하지않음", "동의안함", "동의하지않습니다", "거부", "취소", "no"}
+# A consent or a confirmation in so many words, besides a plain yes or no.
+CONSENT_YES = ("동의", "동의합니다", "동의해요", "좋아요", "확인", "yes")
+CONSENT_NO = ("동의하지않음", "동의안함", "동의하지않습니다", "거부", "취소", "no")
 MAX_MEMBER_TRIES = 3
 MAX_PICKS = 5
 
@@ -336,10 +338,6 @@ class SmsCapability(Capability):
         """/sms list [member] [all], /sms optout|optin PHONE MEMBER: BOT_ADMIN_IDS only."""
         return sms_staff.reply(self.registry, turn, word, args)
 
-    def staff_list(self, member: str | None = None, *, include_inactive: bool = False) -> str:
-        """The masked recipient list as staff see it, cut to fit one message."""
-        return sms_staff.listing(self.registry, member, include_inactive=include_inactive)
-
 
 def _role_of(text: str) -> str:
     key = squash(text)
@@ -347,6 +345,6 @@ def _role_of(text: str) -> str:
 
 
 def _yes_no(text: str) -> str:
-    key = squash(text)
-    return "yes" if key in YES else "no" if key in NO else ""
+    answer = yes_no(text, yes=CONSENT_YES, no=CONSENT_NO, whole=True)
+    return "" if answer is None else "yes" if answer else "no"
 

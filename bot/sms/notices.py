@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.korean.phones import mask_phone
+from bot.korean.phones import mask_phones
 from bot.sms.csv_table import RowProblem, Table, read_table
 from bot.sms.kr_ids import FieldError, clean_text, parse_member_no
 from bot.sms.registry import Entry, Member
@@ -34,7 +34,6 @@ LABELS = {
 }
 DEFAULT_COOPERATIVE = "조합"
 _AMOUNT = re.compile(r"\d{1,3}(,\d{3})+|\d+")
-_MOBILE = re.compile(r"(?:\+?82[-\s.]?)?0?1[016789][-\s.]?\d{3,4}[-\s.]?\d{4}")
 _DATE = re.compile(r"(\d{4})[-./]?(\d{1,2})[-./]?(\d{1,2})\.?")
 
 
@@ -172,5 +171,5 @@ def _plan_one(plan: Plan, guarantee: Guarantee, member: Member,
 
 def _short(text: str, limit: int = 20) -> str:
     """A cell quoted in a report: any mobile number masked, cut to `limit` characters."""
-    text = _MOBILE.sub(lambda m: mask_phone(m.group(0)), " ".join(text.split()))
+    text = mask_phones(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,11 +10,15 @@ from typing import Any
 import jinja2
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
+# The cooperative's numbers that replies give out, in one place: {{ contacts.rating_team }}.
+CONTACTS = {
+    "rating_team": "02-3449-8738",  # 신용평가팀 (004, 전국 지점 연락처)
+}
 
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=False,
         trim_blocks=True,
@@ -24,6 +28,8 @@ def environment() -> jinja2.Environment:
         # Templates ship with the code; checking their files' mtimes on every reply is waste.
         auto_reload=False,
     )
+    env.globals["contacts"] = CONTACTS
+    return env
 
 
 def render(name: str, **context: Any) -> str:
