@@ -5,9 +5,11 @@ delete, each confirmed before it acts."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 from test_sms_support import CEO_1, OTHER, STAFF, Chat, register, registry, sms_engine
 
+from bot.sms.capability import SmsCapability, Step
 from bot.sms.consent import CONSENT_VERSION
 from bot.sms.format import consent_label
 from bot.sms.registry import Registry
@@ -253,3 +255,9 @@ def test_the_consent_date_is_shown_on_the_korean_calendar() -> None:
     assert consent_label(store.list_entries("1001")[-1]) == "동의 2026-11-22(v1)"
     chat.say("내 등록 정보")
     assert "동의 2026-11-22(v1)" in chat.say("010-7777-8888").text
+
+
+def test_every_step_of_the_flow_has_its_handler_in_the_table() -> None:
+    steps = SmsCapability(registry()).steps
+    assert sorted(steps) == sorted(get_args(Step))
+    assert all(callable(handler) for handler in steps.values())

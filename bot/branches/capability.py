@@ -2,7 +2,8 @@
 location, one branch's address, phone and fax, and the full list by region.
 
 It claims only messages that are clearly about branches or places (see `_Message`), so contact
-questions such as "신용평가팀 연락처" still reach the FAQ."""
+questions such as "신용평가팀 연락처" still reach the FAQ. After /branch it holds the chat's flow
+until a place is found (docs/flows.md)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ dates, mileage expiry, required documents and evaluation exclusions, computed by
 A message is claimed only when it asks for a calculation: it carries a value (a date, a month,
 an amount, a stated fact) or asks outright with 결산/종료일/만기 and 언제/까지/신청. Questions about
 the rules themselves ("신청 기간이 언제예요?") are the FAQ's. Missing values are asked for, with
-buttons where they fit, and kept in the chat's flow until the answer is complete."""
+buttons where they fit, and kept in the chat's flow until the answer is complete (docs/flows.md
+draws the flow)."""
 
 from __future__ import annotations
 

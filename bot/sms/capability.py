@@ -2,13 +2,15 @@
 back in, view, delete; and the admins' /sms list, optout and optin.
 
 The chat's flow data holds the step and what the member has said so far; bad input re-asks
-without losing it. The store (bot.sms.registry) decides what each request may change; these
+without losing it. Each step (`Step`) has its handler in `SmsCapability.steps`; the flow is drawn
+in docs/flows.md. The store (bot.sms.registry) decides what each request may change; these
 handlers only ask, confirm and show."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal, TypeGuard, get_args
 
 from bot.capability import Capability, Command
 from bot.conversation import Button, Keyboard, Reply, Turn
@@ -24,6 +26,15 @@ from bot.sms.registry import Member, Registration, Registry, RegistryError, Requ
 from bot.templates import render
 
 log = logging.getLogger(__name__)
+
+# Where a member is in the flow (kept in the chat's flow data as "step").
+Step = Literal["choose", "member", "name", "role", "phone", "consent", "number", "confirm"]
+# A step's handler: (turn, the flow's data, the pressed button's payload or None) -> reply.
+StepHandler = Callable[[Turn, dict[str, Any], str | None], Reply]
+
+
+def is_step(value: object) -> TypeGuard[Step]:
+    return value in get_args(Step)
 
 BUTTON_ACTIONS: dict[str, Intent] = {"reg": "register", "out": "opt_out", "in": "opt_in", "view": "view",
                                      "del": "erase"}
@@ -67,6 +78,17 @@ class SmsCapability(Capability):
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
+        # The member's next message goes to the handler of the step the flow is at.
+        self.steps: dict[Step, StepHandler] = {
+            "choose": self._step_choose,  # a number shared out of the blue: what to do with it
+            "member": self._step_member,  # registration: the member number or BRN
+            "name": self._step_name,
+            "role": self._step_role,
+            "phone": self._step_phone,
+            "consent": self._step_consent,
+            "number": self._step_number,  # opt out, opt in, view, delete: whose number
+            "confirm": self._step_confirm,
+        }
 
     # -- engine hooks ----------------------------------------------------------------------
 
@@ -136,16 +158,15 @@ class SmsCapability(Capability):
     def proceed(self, turn: Turn, payload: str | None) -> Reply:
         """The next message of a running flow: a typed line, a contact, or a button."""
         data = turn.flow_data()
-        step = str(data.get("step", ""))
+        step = data.get("step")
         switch = detect_intent(turn.text) if turn.event.kind == "text" and step != "name" else None
         if switch is not None:
             return self.begin(turn, switch)
-        handler = getattr(self, f"_step_{step}", None)
+        handler = self.steps[step] if is_step(step) else None
         if handler is None:
             turn.end_flow()
             return self.menu(turn)
-        reply: Reply = handler(turn, data, payload)
-        return reply
+        return handler(turn, data, payload)
 
     # -- registration steps ------------------------------------------------------------------
 
