@@ -28,6 +28,7 @@ test: install
 lint: install
 	$(BIN)/ruff check bot rules tests scripts
 	$(BIN)/mypy bot rules
+	$(BIN)/lint-imports
 
 ## Speed and memory figures (see scripts/).
 bench: install
@@ -43,4 +44,4 @@ eval: install
 check: lint test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
