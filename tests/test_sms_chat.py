@@ -39,10 +39,10 @@ def test_full_registration_with_the_contact_button() -> None:
                   "010-****-8888", "본인 확인"):
         assert words in reply.text
     assert "7777" not in reply.text
-    assert store.list_entries("1001") == store.active_recipients("1001")  # nothing new yet
+    assert store.list_recipients("1001") == store.active_recipients("1001")  # nothing new yet
     reply = chat.press("sms:agree")
     assert reply.keyboard == "remove" and "등록했습니다" in reply.text and "010-****-8888" in reply.text
-    entry = store.list_entries("1001")[-1]
+    entry = store.list_recipients("1001")[-1]
     assert (entry.name, entry.role, entry.phone, entry.verification, entry.consent_version) == (
         "홍길동", "담당자", STAFF, "contact", CONSENT_VERSION)
     assert chat.state().get("flow") is None
@@ -52,7 +52,7 @@ def test_typed_numbers_are_marked_unverified() -> None:
     store, chat = setup()
     reply = register(chat)
     assert "미확인" in reply.text
-    assert store.list_entries("1001")[-1].verification == "typed"
+    assert store.list_recipients("1001")[-1].verification == "typed"
 
 
 def test_refusing_consent_stores_nothing_and_says_nothing_else_changes() -> None:
@@ -74,7 +74,7 @@ def test_typed_answers_work_as_well_as_buttons() -> None:
     chat.say("담당자")
     chat.say("010-7777-8888")
     assert "등록했습니다" in chat.say("동의합니다").text
-    assert store.list_entries("1001")[-1].name == "김담당"
+    assert store.list_recipients("1001")[-1].name == "김담당"
 
 
 def test_bad_input_re_asks_and_keeps_what_was_said() -> None:
@@ -95,7 +95,7 @@ def test_bad_input_re_asks_and_keeps_what_was_said() -> None:
     assert "홍길동" in reply.text and "가나설비(주)" in reply.text
     assert "동의 여부" in chat.say("글쎄요").text
     assert "등록했습니다" in chat.press("sms:agree").text
-    assert store.list_entries("1001")[-1].phone == STAFF
+    assert store.list_recipients("1001")[-1].phone == STAFF
 
 
 def test_three_unknown_member_numbers_end_the_attempt_politely() -> None:
@@ -234,7 +234,7 @@ def test_a_shared_contact_then_register_uses_that_proven_number() -> None:
     reply = chat.press("sms:role:staff")
     assert "등록할 내용" in reply.text and "본인 확인" in reply.text  # no number asked
     chat.press("sms:agree")
-    assert store.list_entries("1002")[-1].verification == "contact"
+    assert store.list_recipients("1002")[-1].verification == "contact"
 
 
 def test_a_proven_number_is_not_carried_into_a_later_registration() -> None:
@@ -252,7 +252,7 @@ def test_the_consent_date_is_shown_on_the_korean_calendar() -> None:
     store.clock = lambda: dt.datetime(2026, 11, 21, 23, 30, tzinfo=dt.UTC)  # 08:30 on the 22nd in Seoul
     chat = Chat(sms_engine(store))
     register(chat)
-    assert consent_label(store.list_entries("1001")[-1]) == "동의 2026-11-22(v1)"
+    assert consent_label(store.list_recipients("1001")[-1]) == "동의 2026-11-22(v1)"
     chat.say("내 등록 정보")
     assert "동의 2026-11-22(v1)" in chat.say("010-7777-8888").text
 

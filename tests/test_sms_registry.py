@@ -160,8 +160,8 @@ def test_list_shows_inactive_entries_only_when_asked() -> None:
     store = registry()
     store.register(staff_registration(), ADDER)
     store.opt_out(STAFF, ADDER)
-    assert [e.phone for e in store.list_entries("1001")] == [CEO_1]
-    assert [e.status for e in store.list_entries("1001", include_inactive=True)] == ["active", "opted_out"]
+    assert [e.phone for e in store.list_recipients("1001")] == [CEO_1]
+    assert [e.status for e in store.list_recipients("1001", include_inactive=True)] == ["active", "opted_out"]
 
 
 def test_every_change_has_one_audit_line_and_none_holds_a_number() -> None:

@@ -31,7 +31,7 @@ def two_chats() -> tuple[Registry, Chat, Chat]:
 @pytest.mark.parametrize(("request_text", "verb"), ACTIONS)
 def test_a_number_added_by_another_chat_is_refused_exactly_like_an_unknown_one(request_text: str, verb: str) -> None:
     store, _, stranger = two_chats()
-    before = store.list_entries(include_inactive=True)
+    before = store.list_recipients(include_inactive=True)
     stranger.say(request_text)
     held = stranger.say("010-7777-8888")
     stranger.say("/cancel")
@@ -39,7 +39,7 @@ def test_a_number_added_by_another_chat_is_refused_exactly_like_an_unknown_one(r
     unknown = stranger.say("010-9999-0000")
     assert held.text == unknown.text and verb in held.text and "죄송합니다" in held.text
     assert "8888" not in held.text and held.buttons == unknown.buttons
-    assert store.list_entries(include_inactive=True) == before
+    assert store.list_recipients(include_inactive=True) == before
 
 
 @pytest.mark.parametrize(("request_text", "verb"), ACTIONS)
@@ -53,7 +53,7 @@ def test_a_typed_ceo_number_is_refused_like_any_other(request_text: str, verb: s
 
 def test_a_pick_button_for_another_chat_s_number_is_refused() -> None:
     store, _, stranger = two_chats()
-    rid = store.list_entries("1001")[-1].recipient_id
+    rid = store.list_recipients("1001")[-1].recipient_id
     stranger.say("문자 그만 받고 싶어요")
     assert "죄송합니다" in stranger.press(f"sms:pick:{rid}").text
     assert "죄송합니다" in stranger.press("sms:pick:not-a-number").text

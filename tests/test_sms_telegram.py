@@ -19,7 +19,7 @@ from fakebotapi import Call, FakeBotApi
 
 from bot.sms.consent import CONSENT_VERSION
 from bot.sms.members import import_members
-from bot.sms.registry import Entry, Registry
+from bot.sms.registry import Recipient, Registry
 from bot.storage import open_db
 
 USER = 4001
@@ -76,10 +76,10 @@ def store(db_path: Path) -> Iterator[Registry]:
         db.close()
 
 
-def staff_entries(db_path: Path) -> list[Entry]:
+def staff_entries(db_path: Path) -> list[Recipient]:
     """Every stored entry of member 1001 for the staff number, opted out ones included."""
     with store(db_path) as registry:
-        return [e for e in registry.list_entries("1001", include_inactive=True) if e.phone == STAFF]
+        return [e for e in registry.list_recipients("1001", include_inactive=True) if e.phone == STAFF]
 
 
 def recipient_rows(db_path: Path) -> int:

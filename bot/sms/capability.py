@@ -259,10 +259,10 @@ class SmsCapability(Capability):
         requester = Requester.chat(turn.chat_id, data.get("proven"))
         turn.end_flow()
         try:
-            outcome, entry = self.registry.register(registration, requester)
+            outcome, recipient = self.registry.register(registration, requester)
         except RegistryError as exc:
             return Reply(kind="sms", text=f"{exc} 관할 지점으로 문의해 주세요.", keyboard="remove")
-        return _reply("registered", outcome=outcome, entry=entry, masked=mask_phone(registration.phone),
+        return _reply("registered", outcome=outcome, recipient=recipient, masked=mask_phone(registration.phone),
                       company=data["company"], keyboard="remove")
 
     # -- opt out, opt in, view, delete ---------------------------------------------------------
@@ -270,7 +270,7 @@ class SmsCapability(Capability):
     def _ask_number(self, turn: Turn, action: str, reason: str) -> Reply:
         seen: set[str] = set()
         picks: list[Button] = []
-        for e in self.registry.entries_of_chat(turn.chat_id):
+        for e in self.registry.recipients_of_chat(turn.chat_id):
             if e.phone and e.phone not in seen and len(picks) < MAX_PICKS:
                 seen.add(e.phone)
                 picks.append(Button(f"{e.masked} ({e.company})", f"sms:pick:{e.recipient_id}"))
@@ -291,7 +291,7 @@ class SmsCapability(Capability):
 
     def _picked(self, turn: Turn, raw_id: str) -> str | None:
         """The number behind a pick button, only if this chat registered it."""
-        found = self.registry.entry(int(raw_id)) if raw_id.isdigit() else None
+        found = self.registry.recipient(int(raw_id)) if raw_id.isdigit() else None
         if found is None or found[1] != turn.chat_id:
             return None
         return found[0].phone
@@ -309,7 +309,7 @@ class SmsCapability(Capability):
             return _reply("nothing_held", masked=masked, keyboard="remove")
         if action == "view":
             turn.end_flow()
-            return _reply("view", masked=masked, entries=targets, keyboard="remove",
+            return _reply("view", masked=masked, recipients=targets, keyboard="remove",
                           status=[status_label(e) for e in targets], verified=[verified_label(e) for e in targets],
                           consent=[consent_label(e) for e in targets])
         pending = [e for e in targets if not is_already(action, e)]
@@ -318,7 +318,7 @@ class SmsCapability(Capability):
             return _reply("already", action=action, masked=masked, keyboard="remove")
         data.update(step="confirm", phone=phone, proven=phone if proven else None)
         buttons = [Button(YES_LABEL[action], "sms:yes"), Button("아니요", "sms:no")]
-        return _reply("confirm", action=action, masked=masked, entries=pending, buttons=buttons)
+        return _reply("confirm", action=action, masked=masked, recipients=pending, buttons=buttons)
 
     def _step_confirm(self, turn: Turn, data: dict[str, Any], payload: str | None) -> Reply:
         answer = payload or _yes_no(turn.text)

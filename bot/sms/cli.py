@@ -16,7 +16,7 @@ from typing import Any
 from bot.korean.phones import redact
 from bot.settings import Settings
 from bot.sms.csv_table import TableError
-from bot.sms.format import format_change, format_entries
+from bot.sms.format import format_change, format_recipients
 from bot.sms.kr_ids import FieldError, national, parse_member_no, parse_mobile
 from bot.sms.members import ImportReport, import_members
 from bot.sms.notices import DEFAULT_COOPERATIVE, Plan, plan_day, read_guarantees
@@ -109,8 +109,8 @@ def sms_list(args: argparse.Namespace) -> int:
         member = parse_member_no(args.member) if args.member else None
     except (RegistryError, FieldError) as exc:
         return _fail(str(exc))
-    entries = registry.list_entries(member, include_inactive=args.all)
-    print(format_entries(entries))
+    entries = registry.list_recipients(member, include_inactive=args.all)
+    print(format_recipients(entries))
     return 0
 
 

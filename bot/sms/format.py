@@ -1,4 +1,4 @@
-"""How recipient entries and changes read for branch staff, in the terminal and in Telegram."""
+"""How recipients and changes read for branch staff, in the terminal and in Telegram."""
 
 from __future__ import annotations
 
@@ -6,21 +6,21 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.korean.clock import SEOUL
-from bot.sms.registry import Change, Entry
+from bot.sms.registry import Change, Recipient
 
 STATUS = {"active": "받음", "opted_out": "수신거부"}
 VERIFIED = {"contact": "본인 확인", "typed": "미확인(직접 입력)", "member_list": "조합원 명단", "staff": "지점 접수"}
 
 
-def status_label(entry: Entry) -> str:
+def status_label(entry: Recipient) -> str:
     return "삭제됨(수신거부 유지)" if entry.erased else STATUS.get(entry.status, entry.status)
 
 
-def verified_label(entry: Entry) -> str:
+def verified_label(entry: Recipient) -> str:
     return VERIFIED.get(entry.verification, entry.verification)
 
 
-def consent_label(entry: Entry) -> str:
+def consent_label(entry: Recipient) -> str:
     """"동의 2026-11-22(v1)" on the Korean calendar, or "" when no consent is held."""
     if not entry.consent_at:
         return ""
@@ -28,8 +28,8 @@ def consent_label(entry: Entry) -> str:
     return f"동의 {day.isoformat()}({entry.consent_version})"
 
 
-def format_entries(entries: Sequence[Entry]) -> str:
-    """One masked line per entry."""
+def format_recipients(entries: Sequence[Recipient]) -> str:
+    """One masked line per recipient."""
     if not entries:
         return "해당하는 수신자가 없습니다."
     lines = [f"수신자 {len(entries)}명"]

@@ -1,4 +1,4 @@
-"""The SMS store's vocabulary: members, who asks, what is held, and what a change did."""
+"""The SMS store's vocabulary: members, who asks, the recipients held, and what a change did."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class Requester:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Recipient:
     """One number held for one member: a stored recipient, or the CEO by default (no id)."""
 
     member_no: str
@@ -83,11 +83,11 @@ class Registration:
 
 @dataclass(frozen=True)
 class Change:
-    """What an opt-out, opt-in or erasure did to the entries the requester may act on."""
+    """What an opt-out, opt-in or erasure did to the recipients the requester may act on."""
 
-    changed: list[Entry] = field(default_factory=list)
-    unchanged: list[Entry] = field(default_factory=list)
-    needs_registration: list[Entry] = field(default_factory=list)
+    changed: list[Recipient] = field(default_factory=list)
+    unchanged: list[Recipient] = field(default_factory=list)
+    needs_registration: list[Recipient] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -101,8 +101,8 @@ class ImportCounts:
     unchanged: int
 
 
-def is_already(action: str, target: Entry) -> bool:
-    """The entry already is as asked: nothing to write."""
+def is_already(action: str, target: Recipient) -> bool:
+    """The recipient already is as asked: nothing to write."""
     if action == "opt_out":
         return target.status == "opted_out"
     if action == "opt_in":

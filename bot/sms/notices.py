@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.korean.phones import mask_phones
 from bot.sms.csv_table import RowProblem, Table, read_table
 from bot.sms.kr_ids import FieldError, clean_text, parse_member_no
-from bot.sms.registry import Entry, Member
+from bot.sms.registry import Member, Recipient
 from bot.templates import render
 from rules.errors import RuleInputError
 from rules.formatting import format_date, format_won
@@ -53,7 +53,7 @@ class Notice:
     send_date: dt.date
     guarantee: Guarantee
     company: str
-    recipient: Entry
+    recipient: Recipient
     text: str
 
 
@@ -125,7 +125,7 @@ def read_guarantees(path: Path) -> Table:
 
 
 def plan_day(table: Table, send_date: dt.date, members: Callable[[str], Member | None],
-             recipients: Callable[[str], list[Entry]], cooperative: str = DEFAULT_COOPERATIVE) -> Plan:
+             recipients: Callable[[str], list[Recipient]], cooperative: str = DEFAULT_COOPERATIVE) -> Plan:
     """Every notice to send on send_date; bad rows are listed, good ones still planned."""
     plan = Plan(send_date, rows=len(table.rows), problems=list(table.problems))
     seen: dict[str, int] = {}
@@ -152,7 +152,7 @@ def plan_day(table: Table, send_date: dt.date, members: Callable[[str], Member |
 
 
 def _plan_one(plan: Plan, guarantee: Guarantee, member: Member,
-              recipients: Callable[[str], list[Entry]], cooperative: str) -> None:
+              recipients: Callable[[str], list[Recipient]], cooperative: str) -> None:
     if not check_eligibility(guarantee.kind, guarantee.amount).eligible:
         plan.not_eligible += 1
         return

@@ -20,10 +20,10 @@ from bot.sms.key import fingerprint, keyed_hash, load_key, new_key
 from bot.sms.model import (
     ROLES,
     Change,
-    Entry,
     ImportCounts,
     Member,
     Outcome,
+    Recipient,
     Registration,
     Requester,
     Role,
@@ -35,8 +35,21 @@ from bot.storage import migrate, transaction
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-__all__ = ["ROLES", "Change", "Entry", "ImportCounts", "Member", "Outcome", "Registration", "Registry",
-           "RegistryError", "Requester", "Role", "Verification", "is_already"]
+__all__ = [
+    "ROLES",
+    "Change",
+    "ImportCounts",
+    "Member",
+    "Outcome",
+    "Recipient",
+    "Registration",
+    "Registry",
+    "RegistryError",
+    "Requester",
+    "Role",
+    "Verification",
+    "is_already",
+]
 
 
 class RegistryError(RuntimeError):
@@ -79,7 +92,7 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
 SCHEMA = [_schema_v1]
 
 
-_ENTRY_SQL = (
+_RECIPIENT_SQL = (
     "SELECT r.*, m.company, m.ceo_hash FROM sms_recipients r"
     " JOIN sms_members m ON m.member_no = r.member_no"
 )
@@ -200,43 +213,43 @@ class Registry:
                                 "fields=" + ",".join(_changed_fields(old, m)))
         return ImportCounts(added, updated, len(members) - added - updated)
 
-    # -- reading entries -------------------------------------------------------------------
+    # -- reading recipients ----------------------------------------------------------------
 
-    def targets(self, phone: str, requester: Requester, member_no: str | None = None) -> list[Entry]:
-        """The entries for this number that the requester may act on, and nothing else."""
+    def targets(self, phone: str, requester: Requester, member_no: str | None = None) -> list[Recipient]:
+        """The recipients with this number that the requester may act on, and nothing else."""
         # Nothing beyond that is read, so a refusal reads the same whether or not it is held.
         digest = self.ref(phone)
-        rows = self._rows(_ENTRY_SQL + " WHERE r.phone_hash = ? ORDER BY r.member_no, r.id", [digest])
-        entries = [_entry(r) for r in rows if self._allowed(requester, r["chat_id"], digest)]
+        rows = self._rows(_RECIPIENT_SQL + " WHERE r.phone_hash = ? ORDER BY r.member_no, r.id", [digest])
+        entries = [_recipient(r) for r in rows if self._allowed(requester, r["chat_id"], digest)]
         if requester.staff or (requester.proven_phone is not None and self.ref(requester.proven_phone) == digest):
             ceos = self._rows(_CEO_DEFAULT_SQL + " AND m.ceo_hash = ? ORDER BY m.member_no", [digest])
-            entries += [_ceo_entry(r) for r in ceos]
+            entries += [_ceo_recipient(r) for r in ceos]
         if member_no is not None:
             entries = [e for e in entries if e.member_no == member_no]
         return sorted(entries, key=lambda e: (e.member_no, e.recipient_id or 0))
 
-    def entries_of_chat(self, chat_id: str) -> list[Entry]:
+    def recipients_of_chat(self, chat_id: str) -> list[Recipient]:
         """Numbers this chat registered and may still manage."""
-        rows = self._rows(_ENTRY_SQL + " WHERE r.chat_id = ? ORDER BY r.member_no, r.id", [chat_id])
-        return [_entry(r) for r in rows]
+        rows = self._rows(_RECIPIENT_SQL + " WHERE r.chat_id = ? ORDER BY r.member_no, r.id", [chat_id])
+        return [_recipient(r) for r in rows]
 
-    def entry(self, recipient_id: int) -> tuple[Entry, str | None] | None:
-        """One stored entry and the chat that registered it."""
-        rows = self._rows(_ENTRY_SQL + " WHERE r.id = ?", [recipient_id])
-        return (_entry(rows[0]), rows[0]["chat_id"]) if rows else None
+    def recipient(self, recipient_id: int) -> tuple[Recipient, str | None] | None:
+        """One stored recipient and the chat that registered it."""
+        rows = self._rows(_RECIPIENT_SQL + " WHERE r.id = ?", [recipient_id])
+        return (_recipient(rows[0]), rows[0]["chat_id"]) if rows else None
 
-    def list_entries(self, member_no: str | None = None, *, include_inactive: bool = False) -> list[Entry]:
-        """Every entry (stored and CEO by default) for staff lists, active ones unless asked."""
+    def list_recipients(self, member_no: str | None = None, *, include_inactive: bool = False) -> list[Recipient]:
+        """Every recipient (stored and CEO by default) for staff lists, active ones unless asked."""
         where, params = (" WHERE r.member_no = ?", [member_no]) if member_no else ("", [])
-        stored = [_entry(r) for r in self._rows(_ENTRY_SQL + where, params)]
+        stored = [_recipient(r) for r in self._rows(_RECIPIENT_SQL + where, params)]
         ceo_where = " AND m.member_no = ?" if member_no else ""
-        ceos = [_ceo_entry(r) for r in self._rows(_CEO_DEFAULT_SQL + ceo_where, params)]
+        ceos = [_ceo_recipient(r) for r in self._rows(_CEO_DEFAULT_SQL + ceo_where, params)]
         entries = [e for e in stored + ceos if include_inactive or e.active]
         return sorted(entries, key=_list_order)
 
-    def active_recipients(self, member_no: str | None = None) -> list[Entry]:
+    def active_recipients(self, member_no: str | None = None) -> list[Recipient]:
         """Who gets a notice: CEOs by default and registered staff, never an opted-out number."""
-        return self.list_entries(member_no)
+        return self.list_recipients(member_no)
 
     def audit_log(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM sms_audit ORDER BY id")
@@ -248,7 +261,7 @@ class Registry:
         # Asked before the consent text, so a number already held is not asked for consent again.
         return self._decide(member_no, phone, requester)[0]
 
-    def register(self, reg: Registration, requester: Requester) -> tuple[Outcome, Entry | None]:
+    def register(self, reg: Registration, requester: Requester) -> tuple[Outcome, Recipient | None]:
         """Store a consented recipient; the same number for the same member changes nothing."""
         # An opted-out or erased number comes back only for its owner or the chat that added it.
         with transaction(self.db):
@@ -259,23 +272,23 @@ class Registry:
                 return outcome, self._reactivate(entry.recipient_id, reg, requester, self.ref(reg.phone))
             return outcome, entry
 
-    def _decide(self, member_no: str, phone: str, requester: Requester) -> tuple[Outcome, Entry | None]:
+    def _decide(self, member_no: str, phone: str, requester: Requester) -> tuple[Outcome, Recipient | None]:
         digest = self.ref(phone)
         member = self.get_member(member_no)
         if member is None:
             raise RegistryError("조합원 명단에 없는 조합원번호입니다.")
-        rows = self._rows(_ENTRY_SQL + " WHERE r.member_no = ? AND r.phone_hash = ?", [member_no, digest])
+        rows = self._rows(_RECIPIENT_SQL + " WHERE r.member_no = ? AND r.phone_hash = ?", [member_no, digest])
         if not rows:
             if self.ref(member.ceo_mobile) != digest:
                 return "created", None
             proven = requester.staff or requester.proven_phone == phone
-            return ("unchanged", _ceo_entry_of(member)) if proven else ("held", None)
+            return ("unchanged", _ceo_recipient_of(member)) if proven else ("held", None)
         row = rows[0]
         if not self._allowed(requester, row["chat_id"], digest):
             return "held", None
-        return ("unchanged" if row["status"] == "active" else "reactivated"), _entry(row)
+        return ("unchanged" if row["status"] == "active" else "reactivated"), _recipient(row)
 
-    def _insert(self, reg: Registration, requester: Requester, digest: str) -> Entry:
+    def _insert(self, reg: Registration, requester: Requester, digest: str) -> Recipient:
         now = self._now()
         cursor = self.db.execute(
             "INSERT INTO sms_recipients (member_no, name, role, phone, phone_hash, verification, status,"
@@ -289,7 +302,7 @@ class Registry:
                     f"role={reg.role} verification={reg.verification} consent={reg.consent_version}")
         return self._one(rid)
 
-    def _reactivate(self, rid: int, reg: Registration, requester: Requester, digest: str) -> Entry:
+    def _reactivate(self, rid: int, reg: Registration, requester: Requester, digest: str) -> Recipient:
         now = self._now()
         self.db.execute(
             "UPDATE sms_recipients SET name = ?, role = ?, phone = ?, verification = ?, status = 'active',"
@@ -302,8 +315,8 @@ class Registry:
                     f"role={reg.role} verification={reg.verification} consent={reg.consent_version}")
         return self._one(rid)
 
-    def _one(self, rid: int) -> Entry:
-        return _entry(self._rows(_ENTRY_SQL + " WHERE r.id = ?", [rid])[0])
+    def _one(self, rid: int) -> Recipient:
+        return _recipient(self._rows(_RECIPIENT_SQL + " WHERE r.id = ?", [rid])[0])
 
     def opt_out(self, phone: str, requester: Requester, member_no: str | None = None) -> Change:
         """Stop notices to this number (for the members the requester may act for)."""
@@ -334,7 +347,7 @@ class Registry:
         member = self.get_member(member_no)
         return member is not None and member.ceo_mobile == phone
 
-    def _apply(self, action: str, target: Entry, phone: str, digest: str, requester: Requester) -> Entry:
+    def _apply(self, action: str, target: Recipient, phone: str, digest: str, requester: Requester) -> Recipient:
         """One entry's opt-out, opt-in or erasure, with its audit line; returns the new state."""
         rid = target.recipient_id
         if rid is None:
@@ -364,7 +377,7 @@ class Registry:
         self._audit(requester, action, target.member_no, rid, digest)
         return self._one(rid)
 
-    def _insert_ceo(self, target: Entry, digest: str, requester: Requester) -> int:
+    def _insert_ceo(self, target: Recipient, digest: str, requester: Requester) -> int:
         """A CEO-by-default number gets a row of its own the first time someone changes it."""
         now = self._now()
         cursor = self.db.execute(
@@ -382,8 +395,8 @@ def _member(row: dict[str, Any]) -> Member:
                   row["branch"])
 
 
-def _entry(row: dict[str, Any]) -> Entry:
-    return Entry(
+def _recipient(row: dict[str, Any]) -> Recipient:
+    return Recipient(
         member_no=row["member_no"], company=row["company"], recipient_id=row["id"], name=row["name"],
         role=row["role"], phone=row["phone"], verification=row["verification"], status=row["status"],
         consent_at=row["consent_at"], consent_version=row["consent_version"],
@@ -391,16 +404,16 @@ def _entry(row: dict[str, Any]) -> Entry:
     )
 
 
-def _ceo_entry(row: dict[str, Any]) -> Entry:
-    return _ceo_entry_of(_member(row))
+def _ceo_recipient(row: dict[str, Any]) -> Recipient:
+    return _ceo_recipient_of(_member(row))
 
 
-def _ceo_entry_of(member: Member) -> Entry:
-    return Entry(member.member_no, member.company, None, member.ceo_name, "대표이사", member.ceo_mobile,
+def _ceo_recipient_of(member: Member) -> Recipient:
+    return Recipient(member.member_no, member.company, None, member.ceo_name, "대표이사", member.ceo_mobile,
                  "member_list", "active")
 
 
-def _list_order(entry: Entry) -> tuple[str, int, int]:
+def _list_order(entry: Recipient) -> tuple[str, int, int]:
     return entry.member_no, ROLES.index(entry.role) if entry.role in ROLES else 9, entry.recipient_id or 0
 
 

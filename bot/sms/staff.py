@@ -4,7 +4,7 @@ of a number on a member's phoned request, recorded under the admin's id."""
 from __future__ import annotations
 
 from bot.conversation import Reply, Turn
-from bot.sms.format import format_change, format_entries
+from bot.sms.format import format_change, format_recipients
 from bot.sms.kr_ids import FieldError, parse_member_no, parse_mobile
 from bot.sms.registry import Registry, Requester
 from bot.templates import render
@@ -36,7 +36,7 @@ def listing(registry: Registry, member: str | None = None, *, include_inactive: 
         member_no = parse_member_no(member) if member else None
     except FieldError as exc:
         return str(exc)
-    lines = format_entries(registry.list_entries(member_no, include_inactive=include_inactive)).splitlines()
+    lines = format_recipients(registry.list_recipients(member_no, include_inactive=include_inactive)).splitlines()
     shown: list[str] = []
     for line in lines:
         if sum(len(s) + 1 for s in shown) + len(line) > MAX_CHARS:
