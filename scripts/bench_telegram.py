@@ -85,11 +85,15 @@ def run_layer() -> None:
 
     application = build_application(Settings.from_env())
     deps = application.bot_data[DEPS_KEY]
-    answer = deps.engine.handle("layer", Event.from_text(CANNED_QUESTION))
+    engine = deps.engine
+    answer = engine.handle("layer", Event.from_text(CANNED_QUESTION))
 
     class Canned:
         def handle(self, chat_id: str, event: Event, **kw: Any) -> Reply:
             return answer
+
+        def __getattr__(self, name: str) -> Any:  # the command menu set at start-up
+            return getattr(engine, name)
 
     deps.engine = Canned()
     gc.collect()
