@@ -49,7 +49,8 @@ class Engine:
         self.by_command = {cmd.name: c for c in self.capabilities for cmd in c.commands}
         self.states = states
         self.feedback = feedback
-        # The help menu lists what the installed capabilities can do, in every template.
+        # Every template's help menu lists what the installed capabilities can do, and /help
+        # their commands.
         environment().globals["menu_lines"] = self.help_lines()
         environment().globals["menu_commands"] = command_list(self.capabilities)
 
@@ -69,7 +70,7 @@ class Engine:
             if event.kind == "text":
                 self.feedback.record(event.text, "miss")
             # Nothing fitted: offer what the bot can do instead.
-            reply.buttons = reply.buttons or [*self.menu_buttons(), Button("도움말", "menu:help")]
+            reply.buttons = reply.buttons or [*self.menu_buttons(), Button("도움말", f"menu:{HELP.name}")]
         self.states.save(chat, turn.state)
         return reply
 

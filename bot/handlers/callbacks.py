@@ -179,10 +179,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat_id = update.effective_chat.id
     blocked = deps(context).blocked
+    apology = escape(render("internal_error"))  # the engine's own, word for word
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()
-        await deliver(lambda: context.bot.send_message(chat_id, escape(render("internal_error"))), chat_id=chat_id,
+        await deliver(lambda: context.bot.send_message(chat_id, apology), chat_id=chat_id,
                       what="sendMessage(apology)", blocked=blocked)
     except (TelegramError, Undeliverable) as exc:
         log.info("chat %s: apology not sent (%s)", chat_id, type(exc).__name__)
