@@ -35,21 +35,8 @@ from bot.storage import migrate, transaction
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-__all__ = [
-    "ROLES",
-    "Change",
-    "ImportCounts",
-    "Member",
-    "Outcome",
-    "Recipient",
-    "Registration",
-    "Registry",
-    "RegistryError",
-    "Requester",
-    "Role",
-    "Verification",
-    "is_already",
-]
+__all__ = ["ROLES", "Change", "ImportCounts", "Member", "Outcome", "Recipient", "Registration", "Registry",
+           "RegistryError", "Requester", "Role", "Verification", "is_already"]
 
 
 class RegistryError(RuntimeError):
