@@ -1,6 +1,6 @@
-"""Which documents a member submits (004, 제2절 4): the facts a message states, and one yes/no
-question at a time until the document asked about (the consent form, the property-tax
-certificate) is settled; or the whole list."""
+"""Which documents a member submits (004, ① 필수 제출서류 and ② 기타 평가서류): the facts a
+message states, and one yes/no question at a time until the document asked about (the consent
+form, the property-tax certificate) is settled; or the whole list."""
 
 from __future__ import annotations
 
