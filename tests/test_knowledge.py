@@ -96,3 +96,29 @@ def test_a_correction_list_with_invented_or_repeated_slips_is_refused(tmp_path: 
     assert any("같은 교정이 두 번" in p for p in problems)
     assert any("원문(004_af80b21e0ea4fb64.txt)에 없는 표기" in p for p in problems)
     assert any("kind는 ocr 또는 format" in p for p in problems)
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", text.lower())
+
+
+def test_no_phrasing_belongs_to_two_entries() -> None:
+    """A question or alternate (spacing and punctuation aside) points at one entry only, or
+    ranking has to guess between them."""
+    owner: dict[str, str] = {}
+    for entry in knowledge().entries:
+        for phrasing in (entry.question, *entry.alternates):
+            key = _squashed(phrasing)
+            assert owner.setdefault(key, entry.id) == entry.id, (phrasing, owner[key], entry.id)
+
+
+def test_the_coverage_table_names_every_entry_and_only_real_ones() -> None:
+    """knowledge/coverage.md maps each fact of the guides to the entries that state it."""
+    ids = {e.id for e in knowledge().entries}
+    named: set[str] = set()
+    for row in (knowledge_dir() / "coverage.md").read_text(encoding="utf-8").splitlines():
+        if row.startswith("| 0"):
+            last_cell = row.strip().strip("|").split("|")[-1]
+            named.update(re.findall(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", last_cell))
+    assert named - ids == set(), "coverage.md names entries that do not exist"
+    assert ids - named == set(), "entries that coverage.md does not map to any fact"
