@@ -116,7 +116,7 @@ def test_the_coverage_table_names_every_entry_and_only_real_ones() -> None:
     """knowledge/coverage.md maps each fact of the guides to the entries that state it."""
     ids = {e.id for e in knowledge().entries}
     named: set[str] = set()
-    for row in (knowledge_dir() / "coverage.md").read_text(encoding="utf-8").splitlines():
+    for row in (DEFAULT_KNOWLEDGE_DIR / "coverage.md").read_text(encoding="utf-8").splitlines():
         if row.startswith("| 0"):
             last_cell = row.strip().strip("|").split("|")[-1]
             named.update(re.findall(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", last_cell))
