@@ -83,4 +83,5 @@ def test_every_entry_is_asked_at_least_twice_and_both_kinds_are_there_in_number(
     missing = [e.id for e in knowledge().entries if asked[e.id] < 2]
     assert missing == []
     assert len(_in_scope()) >= 350
+    assert len(_out_of_scope()) >= 150
     assert sum(1 for item in _in_scope() if "also" in item) >= 20
