@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
-from bot.paths import knowledge_dir
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from support import knowledge
 
-PATH = knowledge_dir() / "known_questions.yaml"
+PATH = DEFAULT_KNOWLEDGE_DIR / "known_questions.yaml"
 ALLOWED_KEYS = {"q", "id", "also", "ood", "why"}
 
 
