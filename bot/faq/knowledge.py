@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from bot.faq.yamlfile import line_of, read_yaml
 from bot.storage.datafile import DataFileError
 
 ENTRY_FIELDS = {"id", "question", "alternates", "answer", "category", "source", "related", "actions"}
@@ -114,10 +115,6 @@ def check_knowledge(path: Path, *, actions: Collection[str]) -> list[Problem]:
 # -- parsing ---------------------------------------------------------------------------------
 
 
-def _line(node: yaml.Node | None) -> int | None:
-    return None if node is None else node.start_mark.line + 1
-
-
 def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     """key -> (key node, value node) for a YAML mapping node."""
     assert isinstance(node, yaml.MappingNode)
@@ -125,23 +122,9 @@ def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
 
 
 def _parse(path: Path, actions: Collection[str]) -> tuple[KnowledgeBase | None, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [Problem(f"파일이 없습니다: {path}")]
-    except UnicodeDecodeError as exc:
-        return None, [Problem(f"UTF-8 파일이 아닙니다 ({exc.reason}, {exc.start}바이트째).")]
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        context = getattr(exc, "context_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc)
-        if context is not None and mark is not None and context.line != mark.line:
-            # An unclosed quote or bracket is reported where the file ends; say where it began.
-            reason += f" ({context.line + 1}행에서 시작한 부분)"
-        return None, [Problem(f"YAML 문법 오류: {reason}", line=None if mark is None else mark.line + 1)]
+    root, data, problems = read_yaml(path)
+    if problems:
+        return None, [Problem(p.message, line=p.line) for p in problems]
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         return None, [Problem("최상위는 documents, categories, entries를 가진 매핑이어야 합니다.", line=1)]
     return _Validator(root, data, actions).run()
@@ -156,7 +139,7 @@ class _Validator:
 
     def add(self, message: str, node: yaml.Node | None = None, entry_id: str | None = None,
             field: str | None = None) -> None:
-        self.problems.append(Problem(message, _line(node), entry_id, field))
+        self.problems.append(Problem(message, line_of(node), entry_id, field))
 
     def run(self) -> tuple[KnowledgeBase | None, list[Problem]]:
         nodes = _mapping(self.root)
@@ -207,7 +190,7 @@ class _Validator:
             if entry.id in first_line:
                 self.add(f"id가 중복됩니다 (처음 나온 곳: {first_line[entry.id]}행).", node, entry.id, "id")
                 continue
-            first_line[entry.id] = _line(node)
+            first_line[entry.id] = line_of(node)
             entries.append(entry)
         for entry_id, target, node in related_refs:
             if target not in first_line:
