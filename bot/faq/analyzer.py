@@ -1,83 +1,55 @@
 """Korean analysis for retrieval: kiwipiepy morphemes, content words only, verbs and adjectives
 as their stems, the domain's terms kept whole (and by their parts), synonyms folded to one word,
-and unknown words corrected to the nearest known word at the jamo level."""
+and words Kiwi does not know corrected to the nearest word of the guides at the jamo level."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import re
+import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-from kiwipiepy import Kiwi, MorphemeSet
+import kiwipiepy
+from kiwipiepy import Kiwi, MorphemeSet, Token
 from rapidfuzz import fuzz, process
 
+from bot.faq.lexicon import Lexicon
 from bot.korean.hangul import to_jamo
 
 # Nouns, names, numbers, foreign words, roots, verb and adjective stems.
 CONTENT_TAGS = ("NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA")
 # Stems that carry no topic: "하다", "되다", "있다", "알려 주다", "싶다"...
-STOP_STEMS = frozenset(["하", "되", "있", "이", "것", "수", "주", "알리", "싶", "좀", "뭐", "어떻", "그렇", "이렇", "때", "거", "건", "등", "보", "들", "나", "저", "제", "우리", "요"])
+STOP_STEMS = frozenset([
+    "하", "되", "있", "이", "것", "수", "주", "알리", "싶", "좀", "뭐", "어떻", "그렇", "이렇", "때", "거", "건", "등",
+    "보", "들", "나", "저", "제", "우리", "요",
+    # Chat courtesies and "I wonder / I don't know", which say nothing about the topic.
+    "안녕", "감사", "수고", "부탁", "궁금하", "여쭈", "알", "모르", "드리", "계시",
+])
 # Adverbs and pronouns that change what is asked ("안 받아도", "다시 제출", "언제까지"); the
 # rest go.
 KEPT_ADVERBS = frozenset({"안", "못", "다시", "직접", "따로", "언제"})
+log = logging.getLogger(__name__)
+# Bump when the way words are read changes, so a cache of an older reading is not used.
+READING_VERSION = 1
 # A typo is corrected only to a known word at least this similar (rapidfuzz ratio on jamo).
 TYPO_CUTOFF = 80.0
 SHORT_TYPO_CUTOFF = 90.0
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    terms: tuple[str, ...]
-    synonyms: dict[str, str]
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
-
-    @classmethod
-    def load(cls, path: Path) -> Lexicon:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        problems = lexicon_problems(data)
-        if problems:
-            raise ValueError(f"{path}: " + "; ".join(problems))
-        synonyms: dict[str, str] = {}
-        for group in data.get("synonyms") or []:
-            canonical = str(group[0]).lower()
-            for word in group:
-                synonyms[str(word).lower()] = canonical
-        phrases = []
-        for phrase, replacement in (data.get("phrases") or {}).items():
-            chars = [re.escape(ch) for ch in str(phrase).replace(" ", "")]
-            phrases.append((re.compile(r"\s*".join(chars), re.IGNORECASE), f" {replacement} "))
-        return cls(tuple(str(t) for t in data.get("terms") or []), synonyms, tuple(phrases))
-
-
-def lexicon_problems(data: Any) -> list[str]:
-    """What is wrong with a lexicon file's content (empty when nothing)."""
-    if not isinstance(data, dict):
-        return ["최상위는 terms, synonyms, phrases 매핑이어야 합니다."]
-    problems = [f"알 수 없는 필드: {key}" for key in data if key not in {"terms", "synonyms", "phrases"}]
-    terms = data.get("terms") or []
-    if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
-        problems.append("terms는 단어 목록이어야 합니다.")
-    seen: dict[str, int] = {}
-    for index, group in enumerate(data.get("synonyms") or [], start=1):
-        if not isinstance(group, list) or len(group) < 2:
-            problems.append(f"synonyms {index}번째 묶음에는 단어가 둘 이상 필요합니다.")
-            continue
-        for word in group:
-            key = str(word).lower()
-            if key in seen and seen[key] != index:
-                problems.append(f"'{word}'이(가) 동의어 묶음 {seen[key]}과 {index}에 모두 있습니다.")
-            seen[key] = index
-    if not isinstance(data.get("phrases") or {}, dict):
-        problems.append("phrases는 '표현: 바꿀 말' 매핑이어야 합니다.")
-    return problems
-
-
 @dataclass
 class Analyzer:
+    """Built once per process. With a `cache` file, the words of texts it has read before (the
+    knowledge base's thousands of phrasings) are taken from the file instead of Kiwi, which
+    saves about two seconds at every start; the file is rewritten when they change."""
+
     lexicon: Lexicon
+    cache: Path | None = None
     kiwi: Kiwi = field(init=False)
     # compound term -> its parts, so both spellings index the same words
     parts: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
@@ -86,12 +58,22 @@ class Analyzer:
     _joined: dict[str, str] = field(init=False, default_factory=dict)
     _vocab_keys: list[str] = field(init=False, default_factory=list)
     _known: frozenset[str] = field(init=False, default_factory=frozenset)
+    _sentences: dict[str, list[str]] = field(init=False, default_factory=dict)
+    _raw: dict[str, list[tuple[str, bool]]] = field(init=False, default_factory=dict)
+    # Kiwi gives a word it does not know one of its per-tag placeholder ids, all below this.
+    _first_word_id: int = field(init=False, default=0)
+    _fingerprint: str = field(init=False, default="")
+    _new_words: int = field(init=False, default=0)
+    # The knowledge base's own texts: only these go into the cache file, never a member's message.
+    _kept: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         # The typo and multi-word dictionaries serve Kiwi's own typo correction, which we do
         # not use (ours works on jamo against the guides' words); leaving them out halves the
-        # start-up time and saves about 190 MB.
-        self.kiwi = Kiwi(load_typo_dict=False, load_multi_dict=False)
+        # start-up time and saves about 190 MB. Two workers read a batch of texts in parallel.
+        self.kiwi = Kiwi(load_typo_dict=False, load_multi_dict=False, num_workers=2)
+        self._fingerprint = self._reading_fingerprint()
+        cached_parts = self._load_cache()
         # Synonyms longer than two syllables are words too ("유효기한", "핸드폰번호"): register
         # them so they reach the synonym table whole instead of in pieces.
         words = list(dict.fromkeys([*self.lexicon.terms, *(
@@ -100,7 +82,9 @@ class Analyzer:
         for term in words:
             self.kiwi.add_user_word(term, "NNP", 10.0)
         # A term's parts are how Kiwi reads it without the user word (blocked for that call).
-        for term in words:
+        if cached_parts is not None:
+            self.parts.update(cached_parts)
+        for term in words if cached_parts is None else ():
             blocked = MorphemeSet(self.kiwi, [(term, "NNP")])
             pieces = tuple(
                 t.form.lower()
@@ -110,13 +94,37 @@ class Analyzer:
             if len(pieces) > 1:
                 self.parts[term.lower()] = pieces
         self._joined.update({"".join(p): term for term, p in self.parts.items()})
+        self._first_word_id = self._first_dictionary_id()
+
+    def _first_dictionary_id(self) -> int:
+        """The lowest morpheme id with a form: the ids below it are Kiwi's per-tag placeholders
+        for words it does not know (looked up by bisection: each lookup is slow)."""
+        low, high = 0, 1024
+        while low < high:
+            middle = (low + high) // 2
+            if self.kiwi.morpheme(middle).form:
+                high = middle
+            else:
+                low = middle + 1
+        return low
 
     def set_vocabulary(self, words: set[str]) -> None:
         """The words the index knows; unknown query words are corrected towards these."""
-        self.vocabulary = {to_jamo(w): w for w in words if len(w) >= 2}
+        # Sorted, so that ties between equally near words go the same way in every process.
+        self.vocabulary = {to_jamo(w): w for w in sorted(words) if len(w) >= 2}
         self._known = frozenset(words)
         self._vocab_keys = list(self.vocabulary)
         self._cache.clear()
+
+    def sentences(self, text: str) -> list[str]:
+        """The sentences of a message, also where it was typed without punctuation or spaces."""
+        cached = self._sentences.get(text)
+        if cached is None:
+            cached = [s.text for s in self.kiwi.split_into_sents(unicodedata.normalize("NFC", text))] or [text]
+            if len(self._sentences) > 20_000:
+                self._sentences.clear()
+            self._sentences[text] = cached
+        return cached
 
     def normalize(self, text: str) -> str:
         text = unicodedata.normalize("NFC", text)
@@ -131,9 +139,8 @@ class Analyzer:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        raw = self._raw_terms(self.normalize(text))
-        if correct and self.vocabulary:
-            raw = self._correct(raw)
+        words = self._words(text)
+        raw = self._correct(words) if correct and self.vocabulary else [w for w, _ in words]
         out: list[str] = []
         for word in raw:
             out.extend(self._expand(word))
@@ -143,18 +150,87 @@ class Analyzer:
         self._cache[key] = result
         return result
 
-    def _raw_terms(self, text: str) -> list[str]:
-        words = []
-        for token in self.kiwi.tokenize(text):
+    def read_all(self, texts: Iterable[str]) -> None:
+        """Read many texts at once (Kiwi's workers in parallel), before they are asked for."""
+        wanted = list(dict.fromkeys(texts))
+        self._kept.update(wanted)
+        missing = [t for t in wanted if t not in self._raw]
+        if missing:
+            normalized = [self.normalize(t) for t in missing]
+            for text, tokens in zip(missing, self.kiwi.tokenize(normalized), strict=True):
+                self._raw[text] = self._content_words(tokens)
+            self._new_words += len(missing)
+
+    def save_cache(self) -> None:
+        """Keep what was read for the next start (best effort: a read-only or full disk only
+        costs the next start its two seconds)."""
+        if self.cache is None or not self._new_words:
+            return
+        data = {"fingerprint": self._fingerprint, "parts": self.parts,
+                "words": {text: [[w, slip] for w, slip in self._raw[text]] for text in sorted(self._kept)
+                          if text in self._raw}}
+        try:
+            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.cache.parent, prefix=".faq-words-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, self.cache)
+            self._new_words = 0
+        except OSError as exc:
+            log.warning("faq word cache not written: %s", exc.strerror or type(exc).__name__)
+
+    def _load_cache(self) -> dict[str, tuple[str, ...]] | None:
+        if self.cache is None:
+            return None
+        try:
+            data = json.loads(self.cache.read_text(encoding="utf-8"))
+            if data.get("fingerprint") != self._fingerprint:
+                return None
+            self._raw.update({text: [(str(w), bool(slip)) for w, slip in words] for text, words in data["words"].items()})
+            return {str(term): tuple(parts) for term, parts in data["parts"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # Missing, damaged or from another version: read everything again.
+            self._raw.clear()
+            return None
+
+    def _reading_fingerprint(self) -> str:
+        """What the words of a text depend on: this code's way of reading, Kiwi, the lexicon."""
+        lexicon = json.dumps([self.lexicon.terms, sorted(self.lexicon.synonyms.items()),
+                              [(p.pattern, r) for p, r in self.lexicon.phrases]], ensure_ascii=False)
+        seed = f"{READING_VERSION}|{kiwipiepy.__version__}|{lexicon}"
+        return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+    def plain(self, text: str) -> tuple[str, ...]:
+        """The content morphemes as Kiwi reads them, nothing folded or corrected: a second,
+        plainer view of the same words (no synonym can then blur two entries together)."""
+        return tuple(w for w, _ in self._words(text) if w not in STOP_STEMS)
+
+    def _words(self, text: str) -> list[tuple[str, bool]]:
+        cached = self._raw.get(text)
+        if cached is None:
+            cached = self._content_words(self.kiwi.tokenize(self.normalize(text)))
+            if len(self._raw) > 50_000:
+                self._raw.clear()
+            self._raw[text] = cached
+        return cached
+
+    def _content_words(self, tokens: Iterable[Token]) -> list[tuple[str, bool]]:
+        """Content words, each with whether it may be a slip: a Hangul word Kiwi does not know
+        ("신요", "재표") or a Latin one ("xecurweb"). A real word is never "corrected" into
+        another ("분실" is not "부실")."""
+        words: list[tuple[str, bool]] = []
+        for token in tokens:
             if token.tag.startswith(CONTENT_TAGS) or (token.tag in ("MAG", "NP") and token.form in KEPT_ADVERBS):
-                words.append(token.form.lower())
+                unknown = token.id < self._first_word_id and token.tag in ("NNG", "NNP", "SL")
+                words.append((token.form.lower(), unknown))
         # Adjacent words that spell a known compound ("보증" "해제") also count as the compound.
+        forms = [w for w, _ in words]
         joined = []
         for size in (2, 3, 4):
-            for start in range(len(words) - size + 1):
-                compound = self._joined.get("".join(words[start : start + size]))
+            for start in range(len(forms) - size + 1):
+                compound = self._joined.get("".join(forms[start : start + size]))
                 if compound:
-                    joined.append(compound)
+                    joined.append((compound, False))
         return words + joined
 
     def _expand(self, word: str) -> list[str]:
@@ -164,17 +240,18 @@ class Analyzer:
             expanded.append(self.lexicon.synonyms.get(part, part))
         return expanded
 
-    def _correct(self, words: list[str]) -> list[str]:
+    def _correct(self, words: list[tuple[str, bool]]) -> list[str]:
         fixed = []
-        for i, word in enumerate(words):
+        for i, (word, may_be_slip) in enumerate(words):
             canonical = self.lexicon.synonyms.get(word, word)
-            if canonical in self._known or word in self.parts or len(word) < 2 or word in STOP_STEMS:
+            if (not may_be_slip or canonical in self._known or word in self.parts or len(word) < 2
+                    or word in STOP_STEMS):
                 fixed.append(word)
                 continue
             # A slip often splits a word ("신요"+"평가"): try it joined with its neighbour first.
             candidates = [word]
             if i + 1 < len(words):
-                candidates.insert(0, word + words[i + 1])
+                candidates.insert(0, word + words[i + 1][0])
             for candidate in candidates:
                 # Two-syllable words sit close to many others ("추천"/"출처"): demand more.
                 cutoff = TYPO_CUTOFF if len(candidate) > 2 else SHORT_TYPO_CUTOFF
