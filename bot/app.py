@@ -19,10 +19,9 @@ from bot.branches.finder import shared_finder
 from bot.capability import Capability
 from bot.dates.capability import DatesCapability
 from bot.engine import Engine
-from bot.faq.analyzer import Analyzer, Lexicon
 from bot.faq.capability import FaqCapability
 from bot.faq.index import FaqIndex
-from bot.faq.knowledge import KnowledgeBase, load_knowledge
+from bot.faq.loading import load_faq
 from bot.settings import Settings
 from bot.sms.capability import SmsCapability
 from bot.sms.registry import Registry
@@ -53,8 +52,6 @@ class Services:
     settings: Settings
     knowledge_dir: Path
     db: sqlite_utils.Database
-    knowledge: KnowledgeBase
-    analyzer: Analyzer
     faq: FaqIndex
     feedback: FeedbackStore
 
@@ -62,18 +59,12 @@ class Services:
 def load_services(settings: Settings, *, db_path: Path | str | None = "settings") -> Services:
     """Load and validate everything; raises KnowledgeError (with every problem) on bad data."""
     folder = settings.knowledge_dir
-    knowledge = load_knowledge(folder / "faq.yaml", actions=faq_actions())
-    analyzer = Analyzer(Lexicon.load(folder / "lexicon.yaml"))
-    db = open_db(settings.db_path if db_path == "settings" else db_path)
-    return Services(
-        settings=settings,
-        knowledge_dir=folder,
-        db=db,
-        knowledge=knowledge,
-        analyzer=analyzer,
-        faq=FaqIndex(knowledge, analyzer),
-        feedback=FeedbackStore(db),
-    )
+    path = settings.db_path if db_path == "settings" else db_path
+    # The analyser's word cache lives with the database, in the bot's own writable data folder.
+    cache = Path(path).parent / "faq-words.json" if path not in (None, ":memory:") else None
+    faq = load_faq(folder, faq_actions(), cache=cache)
+    db = open_db(path)
+    return Services(settings=settings, knowledge_dir=folder, db=db, faq=faq, feedback=FeedbackStore(db))
 
 
 def build_capabilities(services: Services) -> list[Capability]:

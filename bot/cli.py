@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sized
 from pathlib import Path
 
 from bot.conversation import Event, Reply
-from bot.faq.knowledge import check_knowledge
 from bot.settings import Settings, SettingsError, log_level
 from bot.sms import cli as staff_cli
 from bot.storage.datafile import DataFileError
@@ -72,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = sub.add_parser("kb", help="지식 베이스 관리")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
-    kb_sub.add_parser("check", help="faq.yaml과 lexicon.yaml 검사").set_defaults(handler=_kb_check)
+    kb_sub.add_parser("check", help="지식 파일 검사 (faq.yaml, lexicon.yaml, out_of_scope.yaml, ranker.json, 지점·지명 CSV)").set_defaults(handler=_kb_check)
 
     report = sub.add_parser("report", help="답하지 못한 질문과 👎 받은 질문 (많은 순)")
     report.add_argument("--limit", type=int, default=20)
@@ -164,24 +163,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _kb_check(args: argparse.Namespace) -> int:
-    import yaml
-
     from bot.app import faq_actions
     from bot.branches.data import load_branches
     from bot.branches.places import load_places
-    from bot.faq.analyzer import lexicon_problems
     from bot.faq.corrections import correction_problems
     from bot.faq.knowledge import load_knowledge
+    from bot.faq.loading import faq_problems
     settings = Settings.from_env()
     folder = settings.knowledge_dir
     # The actions an answer may offer are those the capabilities declare (nothing is built).
     actions = faq_actions()
-    problems = [f"faq.yaml {p}" for p in check_knowledge(folder / "faq.yaml", actions=actions)]
-    try:
-        lexicon = yaml.safe_load((folder / "lexicon.yaml").read_text(encoding="utf-8"))
-        problems += [f"lexicon.yaml: {p}" for p in lexicon_problems(lexicon)]
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(f"lexicon.yaml: {exc}")
+    problems = faq_problems(folder, actions)
     counters: dict[str, Callable[[Path], Sized]] = {"branches.csv": load_branches, "places.csv": load_places}
     counts: dict[str, int] = {}
     for name, counted in counters.items():

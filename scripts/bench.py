@@ -80,7 +80,7 @@ def answers_only_rss() -> float:
         "from bot.storage.state import StateStore\n"
         "s = load_services(Settings(), db_path=None)\n"
         "e = Engine([FaqCapability(s.faq, faq_actions())], StateStore(s.db), s.feedback)\n"
-        "for n, en in enumerate(s.knowledge.entries):\n"
+        "for n, en in enumerate(s.faq.kb.entries):\n"
         "    e.handle(str(n), Event.from_text(en.question))\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
@@ -107,7 +107,7 @@ def main() -> None:
         services = load_services(Settings.from_env())
         engine = build_engine(services)
         load_seconds = time.perf_counter() - started
-        phrasings = [p for e in services.knowledge.entries for p in (e.question, *e.alternates)]
+        phrasings = [p for e in services.faq.kb.entries for p in (e.question, *e.alternates)]
         batch = messages(phrasings, MESSAGES)
         timings = []
         kinds: dict[str, int] = {}

@@ -32,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fakebotapi import TOKEN, FakeBotApi  # noqa: E402
+from fakebotapi import TOKEN, FakeBotApi
 
 CHATS = 100
 PER_CHAT = 3

@@ -18,9 +18,9 @@ from shapely.geometry.base import BaseGeometry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.branches.data import representative_point  # noqa: E402
-from bot.branches.gazetteer import SIDO_FORMS, split_sigungu  # noqa: E402
-from bot.korean.hangul import squash  # noqa: E402
+from bot.branches.data import representative_point
+from bot.branches.gazetteer import SIDO_FORMS, split_sigungu
+from bot.korean.hangul import squash
 
 CSV_PATH = ROOT / "knowledge" / "branches.csv"
 

@@ -24,9 +24,9 @@ from shapely.geometry.base import BaseGeometry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.branches.data import representative_point  # noqa: E402
-from bot.branches.gazetteer import split_sigungu  # noqa: E402
-from bot.branches.places import PLACE_COLUMNS  # noqa: E402
+from bot.branches.data import representative_point
+from bot.branches.gazetteer import split_sigungu
+from bot.branches.places import PLACE_COLUMNS
 
 PLACES_PATH = ROOT / "knowledge" / "places.csv"
 Row = tuple[str, str, str, str, float, float]  # key, level, parent, name, lat, lon

@@ -9,9 +9,11 @@ from functools import cache
 from bot.app import Services, build_engine, faq_actions
 from bot.conversation import Event, Reply
 from bot.engine import Engine
-from bot.faq.analyzer import Analyzer, Lexicon
+from bot.faq.analyzer import Analyzer
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
+from bot.faq.lexicon import Lexicon
+from bot.faq.loading import load_faq
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
@@ -31,7 +33,7 @@ def analyzer() -> Analyzer:
 
 @cache
 def faq_index() -> FaqIndex:
-    return FaqIndex(knowledge(), analyzer())
+    return load_faq(DEFAULT_KNOWLEDGE_DIR, faq_actions(), analyzer(), knowledge())
 
 
 def services(settings: Settings | None = None) -> Services:
@@ -41,8 +43,6 @@ def services(settings: Settings | None = None) -> Services:
         settings=settings or Settings(),
         knowledge_dir=DEFAULT_KNOWLEDGE_DIR,
         db=db,
-        knowledge=knowledge(),
-        analyzer=analyzer(),
         faq=faq_index(),
         feedback=FeedbackStore(db),
     )

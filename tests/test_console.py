@@ -15,7 +15,7 @@ from support import services
 def test_a_short_session_greets_offers_numbered_choices_and_quits(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    typed: Iterator[str] = iter(["수수료", "2", "/quit"])
+    typed: Iterator[str] = iter(["수수료", "1", "/quit"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
     monkeypatch.setattr(bot.app, "load_services", lambda settings: services())
     assert console.run_console(Settings()) == 0

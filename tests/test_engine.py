@@ -90,8 +90,7 @@ def test_state_survives_a_new_engine_on_the_same_database(tmp_path: Path) -> Non
     def fresh() -> Services:
         base = services()
         db = open_db(path)
-        return Services(base.settings, base.knowledge_dir, db, base.knowledge, base.analyzer, base.faq,
-                        FeedbackStore(db))
+        return Services(base.settings, base.knowledge_dir, db, base.faq, FeedbackStore(db))
 
     first = build_engine(fresh())
     say(first, "010 번호 말고 수수료 질문입니다", chat="42")

@@ -81,7 +81,7 @@ def test_a_button_payload_over_64_bytes_is_left_out_and_logged(caplog: pytest.Lo
 
 
 def test_every_knowledge_entry_fits_telegrams_callback_data(base_services: Services) -> None:
-    for entry_id in base_services.knowledge.by_id:
+    for entry_id in base_services.faq.kb.by_id:
         assert len(f"faq:{entry_id}".encode()) <= MAX_CALLBACK_DATA
         assert all(len(p.encode()) <= MAX_CALLBACK_DATA for p in feedback_payloads(entry_id))
 

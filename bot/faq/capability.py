@@ -1,5 +1,7 @@
-"""Answers from the guides: the FAQ as a capability (and the suggestion buttons it offers). It
-also answers asides: a sure answer to a question asked in the middle of another flow."""
+"""Answers from the guides: the FAQ as a capability. It answers outright when the ranking is
+sure, offers the likeliest questions when it is not, and otherwise says honestly that the guides
+do not cover the question, with whom to ask and the nearest entries. It also answers asides: a
+sure answer to a question asked in the middle of another flow."""
 
 from __future__ import annotations
 
@@ -16,6 +18,12 @@ _RATING_WORDS = frozenset(
     ["신용평가", "신용등급", "재무제표", "부속명세서", "원클릭", "세무대리인", "동의서", "조기경보", "신용조기경보", "감사보고서"]
 )
 MAX_QUESTION_CHARS = 500
+# Two answers shown together must still fit one Telegram message (4096) with room to spare.
+MAX_REPLY_CHARS = 3800
+# A declined question still lists entries that share at least this much of its words: the
+# member may have meant one of them.
+NEAR_COVERAGE = 0.34
+SUGGESTIONS = 3
 
 
 class FaqCapability(Capability):
@@ -31,24 +39,33 @@ class FaqCapability(Capability):
         question = turn.text.strip()[:MAX_QUESTION_CHARS]
         ranking = self.index.rank(question)
         turn.state["last_question"] = question
-        outcome = ranking.outcome
-        if outcome == "answer" and ranking.best is not None:
+        if ranking.outcome == "answer" and ranking.best is not None:
             return self.answer(turn, ranking.best.entry, ranking)
-        candidates = [_candidate(m) for m in ranking.matches[:3]]
-        if outcome == "suggest":
+        if ranking.outcome == "suggest":
+            candidates = [_candidate(m) for m in ranking.matches[:SUGGESTIONS]]
             turn.state["choices"] = [c.id for c in candidates]
             return Reply(
                 kind="suggest",
                 text=render("suggest", candidates=candidates),
                 candidates=candidates,
                 confidence=ranking.confidence,
-                buttons=[Button(_short(c.question), f"faq:{c.id}") for c in candidates],
+                buttons=_buttons(candidates),
             )
-        return Reply(
-            kind="fallback",
-            text=render("fallback", rating=bool(set(ranking.terms) & _RATING_WORDS)),
-            confidence=ranking.confidence,
-        )
+        return self.decline(turn, ranking)
+
+    def decline(self, turn: Turn, ranking: Ranking) -> Reply:
+        """The guides do not answer this: say so, say whom to ask, and list the entries that
+        share much of its words in case one of them was meant."""
+        unrelated = ranking.declined is not None and ranking.declined.ask == "none"
+        near = [] if unrelated else [_candidate(m) for m in ranking.matches[:SUGGESTIONS] if m.coverage >= NEAR_COVERAGE]
+        if near:
+            turn.state["choices"] = [c.id for c in near]
+        if ranking.declined is not None:
+            text = render("declined", topic=ranking.declined, candidates=near)
+        else:
+            text = render("fallback", rating=bool(set(ranking.terms) & _RATING_WORDS), candidates=near)
+        return Reply(kind="fallback", text=text, candidates=near, confidence=ranking.confidence,
+                     buttons=_buttons(near))
 
     def aside(self, turn: Turn) -> Reply | None:
         """The answer only when ranking is sure of it: lets a member ask something else in the
@@ -66,12 +83,20 @@ class FaqCapability(Capability):
         return self.answer(turn, entry, None)
 
     def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None) -> Reply:
-        """The reply for one entry: the answer, its source, and its related questions."""
+        """The reply for one entry: the answer, its source, and its related questions; with the
+        neighbouring entry the ranking could not tell apart from it, when that still fits."""
         turn.state["last_answer"] = entry.id
-        related = [self.index.kb.by_id[r] for r in entry.related if r in self.index.kb.by_id][:3]
+        kb = self.index.kb
+        text = render("answer", entry=entry, source=kb.source_label(entry), companion=None)
+        companion = ranking.companion.entry if ranking is not None and ranking.companion is not None else None
+        if companion is not None:
+            both = render("answer", entry=entry, source=kb.source_label(entry), companion=companion,
+                          companion_source=kb.source_label(companion))
+            text = both if len(both) <= MAX_REPLY_CHARS else text
+        related = [kb.by_id[r] for r in entry.related if r in kb.by_id][:3]
         return Reply(
             kind="answer",
-            text=render("answer", entry=entry, source=self.index.kb.source_label(entry)),
+            text=text,
             candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
             buttons=[Button(self.actions[a], f"menu:{a}") for a in entry.actions]
@@ -83,6 +108,10 @@ class FaqCapability(Capability):
 def _candidate(match: Match) -> Candidate:
     e = match.entry
     return Candidate(id=e.id, question=e.question, answer=e.answer, score=match.score)
+
+
+def _buttons(candidates: list[Candidate]) -> list[Button]:
+    return [Button(_short(c.question), f"faq:{c.id}") for c in candidates]
 
 
 def _short(text: str, limit: int = 40) -> str:

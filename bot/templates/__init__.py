@@ -12,7 +12,9 @@ import jinja2
 TEMPLATE_DIR = Path(__file__).resolve().parent
 # The cooperative's numbers that replies give out, in one place: {{ contacts.rating_team }}.
 CONTACTS = {
-    "rating_team": "02-3449-8738",  # 신용평가팀 (004, 전국 지점 연락처)
+    "rating_team": "02-3449-8738",  # 신용평가팀 (004, 세무대리인 안내문 3)
+    "info_systems": "02-6240-1041~1045",  # 정보시스템부 (000, 은행결재관련 Q1)
+    "nice": "1566-2544, 02-3771-1100",  # NICE평가정보 (004, 세무대리인 안내문 3)
 }
 
 

@@ -1,0 +1,41 @@
+"""Everything the FAQ reads from the knowledge folder, loaded (or checked) in one place:
+faq.yaml, lexicon.yaml, out_of_scope.yaml and the fitted ranker.json."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from bot.faq.analyzer import Analyzer
+from bot.faq.index import FaqIndex
+from bot.faq.knowledge import KnowledgeBase, check_knowledge, load_knowledge
+from bot.faq.lexicon import Lexicon, check_lexicon
+from bot.faq.model import RankerModel, RankerModelError
+from bot.faq.out_of_scope import check_topics, load_topics
+
+FILES = ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json")
+
+
+def load_faq(folder: Path, actions: Collection[str], analyzer: Analyzer | None = None,
+             kb: KnowledgeBase | None = None, cache: Path | None = None) -> FaqIndex:
+    """Load and validate the FAQ; raises a DataFileError naming every problem. An analyser
+    (Kiwi, the slow part) can be passed in to build a second index with the same words;
+    `cache` is where the analyser keeps the words it read (see bot.faq.analyzer)."""
+    kb = kb or load_knowledge(folder / "faq.yaml", actions=actions)
+    analyzer = analyzer or Analyzer(Lexicon.load(folder / "lexicon.yaml"), cache)
+    topics = tuple(load_topics(folder / "out_of_scope.yaml"))
+    index = FaqIndex(kb, analyzer, RankerModel.load(folder / "ranker.json"), topics)
+    analyzer.save_cache()
+    return index
+
+
+def faq_problems(folder: Path, actions: Collection[str]) -> list[str]:
+    """Every problem of the FAQ's files, each naming its file and line ("" when none)."""
+    problems = [f"faq.yaml {p}" for p in check_knowledge(folder / "faq.yaml", actions=actions)]
+    problems += [f"lexicon.yaml {p}" for p in check_lexicon(folder / "lexicon.yaml")]
+    problems += [f"out_of_scope.yaml {p}" for p in check_topics(folder / "out_of_scope.yaml")]
+    try:
+        RankerModel.load(folder / "ranker.json")
+    except RankerModelError as exc:
+        problems.append(str(exc))
+    return problems

@@ -1,0 +1,303 @@
+"""Several views of the knowledge base, each scoring every entry against a message.
+
+No single way of reading Korean chat holds up on its own: morphemes miss words typed without
+spaces or with a slip, character n-grams drown in particles and endings, fuzzy similarity only
+works when the message is about as long as a phrasing. Each view scores every entry; the ranker
+(bot.faq.index) fuses them with fitted weights.
+
+The views, all over the entries' own phrasings (question and alternates, each a document, an
+entry as good as its best phrasing) and over the guide's own wording (the answer), or both:
+- morph_*: Okapi BM25 over content morphemes (bot.faq.analyzer), synonyms folded and slips
+  corrected; plain_*: the same morphemes as Kiwi reads them, nothing folded;
+- char_*: BM25 over character 2- and 3-grams of the text without spaces;
+- coverage: the share of the message's word weight the entry uses anywhere;
+- focus: the same share within one phrasing or one sentence of the answer at best: "확인원 발급
+  수수료" shares every word with an entry that speaks of 확인원 in one sentence and of fees in
+  another, but no sentence of it answers what the message asks; focus_words counts words
+  instead of weighing them;
+- recall: the share of the best phrasing's word weight that the message repeats;
+- jamo: rapidfuzz similarity of the jamo strings, which forgives slips and spacing."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.faq.analyzer import Analyzer
+from bot.faq.message import Message, read_message
+from bot.korean.hangul import squash, to_jamo
+
+VIEW_NAMES = (
+    "morph_phrasing", "morph_answer", "morph_entry", "plain_phrasing", "plain_entry",
+    "char_phrasing", "char_answer", "char_entry",
+    "coverage", "focus", "focus_words", "recall", "jamo",
+)
+# Views already in 0..1 across queries; the BM25 views are divided by the query's best score.
+BOUNDED_VIEWS = frozenset({"coverage", "focus", "focus_words", "recall", "jamo"})
+K1, B = 1.2, 0.75
+GRAM_SIZES = (2, 3)
+# Where an answer's sentences end: a line, or a sentence-final ending before a space.
+_ANSWER_SENTENCE_END = re.compile(r"\n+|(?<=[다요])\.\s+")
+# Fuzzy similarity is the slow view: only the entries the fast views like are compared.
+FUZZY_SHORTLIST = 30
+
+Scores = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the views index of an entry (or of an out-of-scope topic): its phrasings, and the
+    guide's own wording when it has an answer."""
+
+    phrasings: tuple[str, ...]
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A message as the views read it: its words and grams, each weighted by the sentence it
+    came from (asking sentences 1, background less)."""
+
+    message: Message
+    terms: dict[str, float]
+    plain: dict[str, float]
+    grams: dict[str, float]
+    jamo: str
+
+
+class Bm25:
+    """Okapi BM25 precomputed as postings (term -> documents and that term's share of each
+    document's score), so scoring a query only adds vectors."""
+
+    def __init__(self, docs: Sequence[Counter[str]]) -> None:
+        self.size = len(docs)
+        vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        columns: list[int] = []
+        counts: list[float] = []
+        for j, doc in enumerate(docs):
+            for term, count in doc.items():
+                columns.append(vocabulary.setdefault(term, len(vocabulary)))
+                rows.append(j)
+                counts.append(count)
+        doc_of = np.array(rows, dtype=np.intp)
+        term_of = np.array(columns, dtype=np.intp)
+        tf = np.array(counts, dtype=np.float64)
+        df = np.bincount(term_of, minlength=len(vocabulary))
+        idf = np.log(1 + (self.size - df + 0.5) / (df + 0.5))
+        lengths = np.bincount(doc_of, weights=tf, minlength=self.size)
+        average = float(lengths.mean()) if self.size else 1.0
+        norm = K1 * (1 - B + B * lengths / (average or 1.0))
+        impact = idf[term_of] * tf * (K1 + 1) / (tf + norm[doc_of])
+        # Postings grouped by term: one slice of documents and impacts per word.
+        order = np.argsort(term_of, kind="stable")
+        bounds = np.searchsorted(term_of[order], np.arange(len(vocabulary) + 1))
+        docs_sorted, impact_sorted = doc_of[order], impact[order]
+        self._postings = {
+            term: (docs_sorted[bounds[t] : bounds[t + 1]], impact_sorted[bounds[t] : bounds[t + 1]])
+            for term, t in vocabulary.items()
+        }
+
+    def score(self, weights: dict[str, float]) -> np.ndarray:
+        total = np.zeros(self.size)
+        for term, weight in weights.items():
+            posting = self._postings.get(term)
+            if posting is not None:
+                total[posting[0]] += posting[1] * weight
+        return total
+
+
+def char_grams(text: str) -> Counter[str]:
+    """Character 2- and 3-grams of the text without spaces or punctuation: they survive "재무
+    제표" / "재무제표" and most one-key slips."""
+    flat = squash(text)
+    grams: Counter[str] = Counter()
+    for n in GRAM_SIZES:
+        grams.update(flat[i : i + n] for i in range(len(flat) - n + 1))
+    return grams
+
+
+class EntryViews:
+    """Built once per knowledge base: every view's index over its documents."""
+
+    def __init__(self, documents: Sequence[Document], analyzer: Analyzer) -> None:
+        self.entries = list(documents)
+        self.analyzer = analyzer
+        answer_sentences = [[s for s in _ANSWER_SENTENCE_END.split(d.answer) if s.strip()] for d in self.entries]
+        analyzer.read_all(text for d, sentences in zip(self.entries, answer_sentences, strict=True)
+                          for text in (*d.phrasings, d.answer, *sentences) if text)
+        owners: list[int] = []
+        morph_phrasings: list[Counter[str]] = []
+        plain_phrasings: list[Counter[str]] = []
+        plain_entries: list[Counter[str]] = []
+        char_phrasings: list[Counter[str]] = []
+        self.phrasing_jamo: list[str] = []
+        morph_answers: list[Counter[str]] = []
+        char_answers: list[Counter[str]] = []
+        morph_entries: list[Counter[str]] = []
+        char_entries: list[Counter[str]] = []
+        for index, entry in enumerate(self.entries):
+            morph_all: Counter[str] = Counter()
+            char_all: Counter[str] = Counter()
+            plain_all: Counter[str] = Counter(analyzer.plain(entry.answer)) if entry.answer else Counter()
+            for text in entry.phrasings:
+                owners.append(index)
+                plain = Counter(analyzer.plain(text))
+                plain_phrasings.append(plain)
+                plain_all.update(plain)
+                morph = Counter(analyzer.terms(text))
+                chars = char_grams(text)
+                morph_phrasings.append(morph)
+                char_phrasings.append(chars)
+                morph_all.update(morph)
+                char_all.update(chars)
+                self.phrasing_jamo.append(to_jamo(squash(text)))
+            morph_answers.append(Counter(analyzer.terms(entry.answer)) if entry.answer else Counter())
+            char_answers.append(char_grams(entry.answer))
+            morph_entries.append(morph_all + morph_answers[-1])
+            plain_entries.append(plain_all)
+            char_entries.append(char_all + char_answers[-1])
+        self.phrasing_owner = np.array(owners, dtype=np.intp)
+        self._starts = np.searchsorted(self.phrasing_owner, np.arange(len(self.entries)))
+        self._bm25 = {
+            "morph_phrasing": Bm25(morph_phrasings), "morph_answer": Bm25(morph_answers),
+            "morph_entry": Bm25(morph_entries), "plain_phrasing": Bm25(plain_phrasings),
+            "plain_entry": Bm25(plain_entries), "char_phrasing": Bm25(char_phrasings),
+            "char_answer": Bm25(char_answers), "char_entry": Bm25(char_entries),
+        }
+        n = len(self.entries)
+        # Which entries use a word anywhere (question, alternates or answer).
+        self.used_by: dict[str, np.ndarray] = {}
+        for i, doc in enumerate(morph_entries):
+            for term in doc:
+                self.used_by.setdefault(term, np.zeros(n, dtype=bool))[i] = True
+        analyzer.set_vocabulary(set(self.used_by))
+        # Word weights count entries, not phrasings: a word every phrasing of one entry repeats
+        # is as distinctive as a word said once.
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in
+                    ((t, int(v.sum())) for t, v in self.used_by.items())}
+        self.max_idf = max(self.idf.values(), default=1.0)
+        self._phrasing_terms = [frozenset(doc) for doc in morph_phrasings]
+        self._phrasing_mass = np.array(
+            [sum(self.idf.get(t, 0.0) for t in terms) or 1.0 for terms in self._phrasing_terms]
+        )
+        self._phrasings_with: dict[str, list[int]] = {}
+        for j, terms in enumerate(self._phrasing_terms):
+            for term in terms:
+                self._phrasings_with.setdefault(term, []).append(j)
+        # Units for `focus`: every phrasing and every sentence of every answer, entry by entry.
+        unit_owner: list[int] = []
+        self._units_with: dict[str, list[int]] = {}
+        for index in range(len(self.entries)):
+            units = [self._phrasing_terms[j] for j in self.phrasings_of(index)]
+            units += [frozenset(analyzer.terms(s)) for s in answer_sentences[index]]
+            for terms in units:
+                for term in terms:
+                    self._units_with.setdefault(term, []).append(len(unit_owner))
+                unit_owner.append(index)
+        self._unit_count = len(unit_owner)
+        self._unit_starts = np.searchsorted(np.array(unit_owner, dtype=np.intp), np.arange(n))
+
+    # -- reading a message ---------------------------------------------------------------------
+
+    def query(self, text: str) -> Query:
+        message = read_message(text, self.analyzer.sentences)
+        terms: dict[str, float] = {}
+        plain: dict[str, float] = {}
+        grams: dict[str, float] = {}
+        for sentence, weight in message.weighted_sentences():
+            for term in self.analyzer.terms(sentence, correct=True):
+                terms[term] = max(terms.get(term, 0.0), weight)
+            for word in self.analyzer.plain(sentence):
+                plain[word] = max(plain.get(word, 0.0), weight)
+            for gram in char_grams(sentence):
+                grams[gram] = max(grams.get(gram, 0.0), weight)
+        return Query(message, terms, plain, grams, to_jamo(squash(message.asked)))
+
+    def weight(self, term: str) -> float:
+        """How much a message word matters: rarer words more. A one-syllable word the guides
+        never use is usually a mistyped stem ("잇" for "있") and counts nothing; a longer one
+        ("배당", "비트코인") is a topic the guides never mention and counts as the rarest."""
+        idf = self.idf.get(term)
+        if idf is None:
+            return 0.0 if len(term) == 1 else self.max_idf
+        return idf * (0.5 if len(term) == 1 else 1.0)
+
+    def query_weights(self, query: Query) -> dict[str, float]:
+        return {t: w * self.weight(t) for t, w in query.terms.items()}
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def score(self, query: Query) -> Scores:
+        scores: Scores = {}
+        for name, weights in (("morph_phrasing", query.terms), ("plain_phrasing", query.plain),
+                              ("char_phrasing", query.grams)):
+            scores[name] = self._best_phrasing(self._bm25[name].score(weights))
+        scores["plain_entry"] = self._bm25["plain_entry"].score(query.plain)
+        for name in ("morph_answer", "morph_entry"):
+            scores[name] = self._bm25[name].score(query.terms)
+        for name in ("char_answer", "char_entry"):
+            scores[name] = self._bm25[name].score(query.grams)
+        weights = self.query_weights(query)
+        scores["coverage"] = self._coverage(weights)
+        scores["focus"] = self._focus(weights)
+        # The same counting words, not weight: a common word ("수수료") is often what is asked.
+        scores["focus_words"] = self._focus({t: w for t, w in query.terms.items() if len(t) > 1})
+        scores["recall"] = self._recall(query.terms)
+        scores["jamo"] = self._fuzzy(query.jamo, scores)
+        return scores
+
+    def _best_phrasing(self, per_phrasing: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(per_phrasing, self._starts) if len(per_phrasing) else per_phrasing
+
+    def _coverage(self, weights: dict[str, float]) -> np.ndarray:
+        covered = np.zeros(len(self.entries))
+        total = sum(weights.values())
+        if not total:
+            return covered
+        for term, weight in weights.items():
+            used = self.used_by.get(term)
+            if used is not None:
+                covered[used] += weight
+        return covered / total
+
+    def _focus(self, weights: dict[str, float]) -> np.ndarray:
+        total = sum(weights.values())
+        per_unit = np.zeros(self._unit_count)
+        if not total or not self._unit_count:
+            return np.zeros(len(self.entries))
+        for term, weight in weights.items():
+            per_unit[self._units_with.get(term, [])] += weight
+        return np.maximum.reduceat(per_unit, self._unit_starts) / total
+
+    def _recall(self, terms: dict[str, float]) -> np.ndarray:
+        present = np.zeros(len(self._phrasing_terms))
+        for term in terms:
+            idf = self.idf.get(term, 0.0)
+            for j in self._phrasings_with.get(term, ()):
+                present[j] += idf
+        return self._best_phrasing(present / self._phrasing_mass)
+
+    def _fuzzy(self, jamo: str, scores: Scores) -> np.ndarray:
+        similarity = np.zeros(len(self.entries))
+        if not jamo:
+            return similarity
+        likely = np.argsort(-(scores["morph_entry"] + scores["char_entry"]), kind="stable")[:FUZZY_SHORTLIST]
+        pool = [j for i in likely for j in self.phrasings_of(int(i))]
+        found = process.cdist([jamo], [self.phrasing_jamo[j] for j in pool], scorer=fuzz.ratio, dtype=np.float64)[0]
+        np.maximum.at(similarity, self.phrasing_owner[pool], found / 100)
+        return similarity
+
+    def phrasings_of(self, entry: int) -> Iterable[int]:
+        end = int(self._starts[entry + 1]) if entry + 1 < len(self._starts) else len(self.phrasing_owner)
+        return range(int(self._starts[entry]), end)
+
+    def uses(self, entry: int, term: str) -> bool:
+        used = self.used_by.get(term)
+        return bool(used is not None and used[entry])

@@ -1,0 +1,194 @@
+"""Fit the FAQ ranker's answer/suggest/decline gate, report how it does on question sets it was
+not fitted on, and write knowledge/ranker.json.
+
+    python scripts/fit_ranker.py            # report, then fit on every set and write the model
+    python scripts/fit_ranker.py --report   # the cross-set figures only; nothing written
+
+The entries are ordered by the fused views (bot.faq.features.fuse, nothing fitted). The gate, a
+logistic regression, says how likely the first entry answers the message (both parts, when the
+message asks two things), from bot.faq.features.gate_vector; out-of-scope messages are its
+negatives. The threshold for
+answering outright is chosen on predictions for sets the model was not fitted on, so that a
+confident wrong answer stays rare. Plain numpy (scripts/logistic.py): nothing of this runs in
+the bot, which only reads the weights."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import devsets
+import logistic
+
+from bot.app import faq_actions
+from bot.faq.analyzer import Analyzer
+from bot.faq.index import Evidence, FaqIndex
+from bot.faq.knowledge import load_knowledge
+from bot.faq.lexicon import Lexicon
+from bot.faq.model import Gate, RankerModel
+from bot.faq.out_of_scope import load_topics
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+# L2 penalty (on standardised features): a dozen weights from several hundred questions.
+GATE_L2 = 3.0
+# How much worse a confident wrong answer is than a right one is good, and a confident answer to
+# a question the guides do not answer at all: the threshold maximises right - costs over
+# held-out predictions. A member who gets suggestions loses a tap; one who gets a wrong answer
+# may act on it, and one told something the guides never say has been misled outright.
+WRONG_COST = 3.0
+OUT_OF_SCOPE_COST = 5.0
+# Below this, decline; between the two, offer the likeliest questions.
+SUGGEST_AT = 0.2
+
+
+@dataclass
+class Example:
+    item: devsets.Item
+    evidence: Evidence
+    right: np.ndarray  # bool per entry: answers what is asked (first part)
+
+
+def prepare(index: FaqIndex, items: Iterable[devsets.Item]) -> list[Example]:
+    answers = {e.id: devsets.squash(e.answer) for e in index.entries}
+    # One label per indexed document: the entries, then the out-of-scope topics (never right).
+    ids = [e.id for e in index.entries] + [""] * len(index.topics)
+    out = []
+    for item in items:
+        if item.group not in ("faq", "ood"):
+            continue
+        right = item.right(answers) if item.in_scope else set()
+        out.append(Example(item, index.read(item.question), np.array([i in right for i in ids])))
+    return out
+
+
+def correct(index: FaqIndex, example: Example, top: int, companion: int | None = None) -> bool:
+    """Is answering with entry `top` (and its companion, when the ranking shows two) right? For
+    an item asking two things, both parts must be answered."""
+    if not example.item.in_scope:
+        return False
+    shown = [top] if companion is None else [top, companion]
+    if example.item.ids:
+        return any(index.entries[i].id in example.item.ids for i in shown)
+    return example.item.passes(" ".join(index.entries[i].answer for i in shown))
+
+
+def gate_data(index: FaqIndex, examples: Sequence[Example], model: RankerModel) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    x, y, tops = [], [], []
+    for example in examples:
+        judgement = index.judge(example.evidence, model)
+        top = int(judgement.order[0])
+        x.append(judgement.gate)
+        y.append(correct(index, example, top, judgement.companion))
+        tops.append(top)
+    return np.array(x), np.array(y), tops
+
+
+def fit(index: FaqIndex, examples: Sequence[Example], answer_at: float = 0.5) -> RankerModel:
+    x, y, _ = gate_data(index, examples, RankerModel.untrained())
+    mean, scale = logistic.standardise(x)
+    weights, bias = logistic.fit((x - mean) / scale, y, l2=GATE_L2)
+    return RankerModel(Gate(weights, bias, mean, scale), answer_at, SUGGEST_AT)
+
+
+@dataclass
+class Prediction:
+    example: Example
+    top3: list[int]
+    confidence: float
+    right: bool        # answering with the first entry would be right
+    right_in_3: bool   # a right entry among the first three (a useful suggestion)
+
+
+def predict(index: FaqIndex, examples: Sequence[Example], model: RankerModel) -> list[Prediction]:
+    out = []
+    for example in examples:
+        judgement = index.judge(example.evidence, model)
+        top3 = [int(i) for i in judgement.order[:3]]
+        sure = judgement.topic is None and FaqIndex._has_evidence(example.evidence.scores, top3[0])
+        confidence = model.confidence(judgement.gate) if sure else 0.0
+        out.append(Prediction(example, top3, confidence, correct(index, example, top3[0], judgement.companion),
+                              bool(example.right[top3].any())))
+    return out
+
+
+def tally(predictions: Iterable[Prediction], answer_at: float, suggest_at: float = SUGGEST_AT) -> Counter[str]:
+    """The grader's outcomes: in scope answered / suggested / missed / wrong; out of scope
+    declined / suggested / answered."""
+    counts: Counter[str] = Counter()
+    for p in predictions:
+        answered = p.confidence >= answer_at
+        suggested = not answered and p.confidence >= suggest_at
+        if p.example.item.in_scope:
+            counts["in"] += 1
+            counts["answered" if answered and p.right else "wrong" if answered else
+                   "suggested" if suggested and p.right_in_3 else "missed"] += 1
+        else:
+            counts["ood"] += 1
+            counts["ood_answered" if answered else "ood_suggested" if suggested else "ood_declined"] += 1
+    return counts
+
+
+def choose_answer_at(predictions: Sequence[Prediction]) -> float:
+    """The threshold with the most right answers for its confident mistakes (see the costs)."""
+    def utility(threshold: float) -> float:
+        c = tally(predictions, threshold)
+        return c["answered"] - WRONG_COST * c["wrong"] - OUT_OF_SCOPE_COST * c["ood_answered"]
+    return max((round(float(t), 2) for t in np.arange(0.30, 0.96, 0.01)), key=utility)
+
+
+def line(name: str, c: Counter[str]) -> str:
+    share = c["answered"] / c["in"] if c["in"] else 0.0
+    return (f"  {name:10s} in scope {c['in']:3d}: answered {c['answered']:3d} ({share:.0%}), suggested {c['suggested']:3d},"
+            f" missed {c['missed']:3d}, wrong {c['wrong']:2d} | out of scope {c['ood']:3d}: declined {c['ood_declined']:3d},"
+            f" suggested {c['ood_suggested']:3d}, answered {c['ood_answered']:2d}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--report", action="store_true", help="print the cross-set figures only")
+    args = parser.parse_args()
+    folder = DEFAULT_KNOWLEDGE_DIR
+    kb = load_knowledge(folder / "faq.yaml", actions=faq_actions())
+    topics = tuple(load_topics(folder / "out_of_scope.yaml"))
+    index = FaqIndex(kb, Analyzer(Lexicon.load(folder / "lexicon.yaml")), RankerModel.untrained(), topics)
+    sets = {name: prepare(index, items) for name, items in devsets.load_all(folder).items()}
+
+    # Held out: fitted on the other sets, measured on this one (the dev sets are by other hands).
+    print("Fitted without the set, measured on it (answer threshold chosen on the same held-out predictions):")
+    held_out: list[Prediction] = []
+    per_set: dict[str, list[Prediction]] = {}
+    for name in sets:
+        train = [e for other, examples in sets.items() if other != name for e in examples]
+        per_set[name] = predict(index, sets[name], fit(index, train))
+        held_out += per_set[name]
+    answer_at = choose_answer_at(held_out)
+    for name, predictions in per_set.items():
+        print(line(name, tally(predictions, answer_at)))
+    print(line("all", tally(held_out, answer_at)), f"at answer_at={answer_at}")
+    print("One development set against the other (fitted on ours and one, measured on the other):")
+    for fitted, measured in (("dev2", "dev3"), ("dev3", "dev2")):
+        if fitted in sets and measured in sets:
+            model = fit(index, sets[devsets.OWN] + sets[fitted], answer_at)
+            print(line(f"{fitted}->{measured}", tally(predict(index, sets[measured], model), answer_at)))
+    if args.report:
+        return
+    everything = [e for examples in sets.values() for e in examples]
+    model = fit(index, everything, answer_at)
+    notes = {"fitted_on": {name: len(examples) for name, examples in sets.items()},
+             "answer_at_from": "held-out predictions, one set at a time",
+             "made_by": "scripts/fit_ranker.py"}
+    model.save(folder / "ranker.json", notes)
+    print(f"wrote {folder / 'ranker.json'}")
+    for name, examples in sets.items():
+        print(line(f"{name} (fit)", tally(predict(index, examples, model), model.answer_at)))
+
+
+if __name__ == "__main__":
+    main()

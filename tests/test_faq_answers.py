@@ -1,0 +1,56 @@
+"""What members get back from the guides, on questions of our own: an answer that holds when
+the message comes with a greeting and background, two neighbouring entries shown together
+rather than a guess, and an honest decline, with whom to ask, for what the guides do not say
+(another body's procedure, a rate they never give, a topic next to theirs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import engine, faq_index, say
+
+
+def test_a_long_message_with_greeting_and_background_is_answered() -> None:
+    reply = say(engine(), "안녕하세요, 경리 담당자입니다. 올해 처음 신평 준비하는데요. "
+                          "세무사무실에서 재무제표를 보내주면 저희는 부속명세서만 따로 내면 되나요?")
+    assert reply.kind == "answer"
+    assert "부속명세서" in reply.text and "출처:" in reply.text
+
+
+def test_two_entries_the_ranking_cannot_tell_apart_are_answered_together() -> None:
+    message = "안녕하세요, 경리 담당자입니다. 올해 처음 신평 준비하는데요. 세무사무실에서 재무제표를 보내주면 저희는 부속명세서만 따로 내면 되나요?"
+    ranking = faq_index().rank(message)
+    assert ranking.companion is not None
+    reply = say(engine(), message)
+    assert ranking.companion.entry.answer.splitlines()[0] in reply.text
+    assert reply.text.count("출처:") == 2
+    assert len(reply.text) <= 4096
+
+
+@pytest.mark.parametrize(("message", "topic", "contact"), [
+    ("B등급이면 보증수수료 할인율이 몇 %예요?", "oos-guarantee-fee-rate", "관할 지점"),
+    ("출자증권 잃어버렸는데 재발급 어떻게 해요", "oos-investment-certificate", "관할 지점"),
+])
+def test_a_question_next_to_the_guides_is_declined_with_whom_to_ask(message: str, topic: str, contact: str) -> None:
+    ranking = faq_index().rank(message)
+    assert ranking.outcome == "fallback"
+    assert ranking.declined is not None and ranking.declined.id == topic
+    reply = say(engine(), message)
+    assert reply.kind == "fallback"
+    assert "찾지 못했습니다" in reply.text and ranking.declined.why in reply.text and contact in reply.text
+
+
+def test_a_declined_question_still_offers_the_entries_that_share_its_words() -> None:
+    reply = say(engine(), "출자증권 잃어버렸는데 재발급 어떻게 해요")
+    assert reply.buttons and all(b.payload.startswith("faq:") for b in reply.buttons)
+    assert "guide-early-warning-items" in [b.payload.removeprefix("faq:") for b in reply.buttons]
+
+
+def test_another_bodys_procedure_is_not_answered_with_our_window() -> None:
+    assert faq_index().rank("기계설비건설공제조합 신용평가도 4월에 접수해요?").outcome != "answer"
+
+
+def test_small_talk_the_guides_never_touch_gets_the_menu_not_near_entries() -> None:
+    reply = say(engine(), "오늘 점심 뭐 먹지")
+    assert reply.kind in ("fallback", "chat")
+    assert not any(b.payload.startswith("faq:") for b in reply.buttons)
