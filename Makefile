@@ -33,13 +33,13 @@ lint: install
 ## Speed and memory figures (see scripts/).
 bench: install
 	$(BIN)/python scripts/bench.py
-	@for script in scripts/bench_rules.py scripts/bench_branches.py scripts/bench_telegram.py; do \
+	@for script in scripts/bench_ranking.py scripts/bench_rules.py scripts/bench_branches.py scripts/bench_telegram.py; do \
 		if [ -f $$script ]; then echo; echo "== $$script"; $(BIN)/python $$script || exit 1; fi; \
 	done
 
-## The development question set (needs ../shared).
+## The development question sets, strictly graded (needs ../shared).
 eval: install
-	$(BIN)/python ../shared/eval/grade.py ../shared/eval/dev.yaml
+	@for set in dev dev2 dev3; do echo "== $$set"; $(BIN)/python ../shared/eval/grade.py ../shared/eval/$$set.yaml --strict | tail -5; done
 
 check: lint test
 
