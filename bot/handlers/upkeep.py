@@ -75,10 +75,15 @@ def add_upkeep(application: AnyApplication, settings: Settings, heartbeat: Heart
     if jobs is None:  # python-telegram-bot without its job-queue extra
         log.error("no JobQueue: nightly backup and webhook check are off (install python-telegram-bot[job-queue])")
         return
+    late_is_fine = {"misfire_grace_time": None}  # a run due while the loop was busy still runs
     if settings.backup_dir is not None:
-        jobs.run_daily(nightly_backup, time=settings.backup_time.replace(tzinfo=SEOUL), name=NIGHTLY_BACKUP)
+        jobs.run_daily(nightly_backup, time=settings.backup_time.replace(tzinfo=SEOUL), name=NIGHTLY_BACKUP,
+                       job_kwargs=late_is_fine)
     if settings.webhook_url:
-        jobs.run_repeating(check_webhook, interval=WEBHOOK_CHECK_EVERY, first=0, name=WEBHOOK_CHECK)
+        # Once as soon as the bot runs (a repeating job's first run may not lie in the past), then every minute.
+        jobs.run_once(check_webhook, when=0, name=WEBHOOK_CHECK, job_kwargs=late_is_fine)
+        jobs.run_repeating(check_webhook, interval=WEBHOOK_CHECK_EVERY, first=WEBHOOK_CHECK_EVERY,
+                           name=WEBHOOK_CHECK, job_kwargs=late_is_fine)
 
 
 def upkeep(application: AnyApplication) -> Upkeep:

@@ -69,7 +69,7 @@ def make_backup(db_path: Path, folder: Path, *, keep: int, sms_key: bytes | None
         if isinstance(exc, OSError):
             raise ArchiveError(_disk_message("백업 파일을 쓰지 못했습니다", exc)) from exc
         if isinstance(exc, sqlite3.Error):
-            raise ArchiveError(f"데이터베이스를 백업하지 못했습니다: {exc}") from exc
+            raise ArchiveError(_sqlite_message(exc)) from exc
         raise
     removed = _prune(folder, keep)
     log.info("backup %s: %d tables, %d rows, %d old removed", target.name, len(manifest.counts),
@@ -104,8 +104,9 @@ def _copy(db_path: Path, partial: Path, created: dt.datetime, sms_key: bytes | N
         copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
         write_manifest(copy, manifest)
         problems = integrity_problems(copy)
-        if problems:
-            raise ArchiveError(f"백업 사본의 무결성 검사에 실패했습니다: {problems[0]}")
+        if problems:  # the copy is page for page the database: the database itself is damaged
+            raise ArchiveError(f"데이터베이스가 손상되어 있어 백업하지 않았습니다(무결성 검사: {problems[0]})."
+                               " 지난 백업을 `bot restore`로 복원해 주세요.")
         copied = table_counts(copy)
         if copied != counts:
             raise ArchiveError(f"백업 사본의 행 수가 원본과 다릅니다: 원본 {counts}, 사본 {copied}")
@@ -121,6 +122,13 @@ def _prune(folder: Path, keep: int) -> list[Path]:
     for path in old:
         path.unlink(missing_ok=True)
     return old
+
+
+def _sqlite_message(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "disk is full" in text or "disk I/O error" in text:
+        return f"백업 파일을 쓰지 못했습니다: 백업 폴더의 디스크가 가득 찼거나 쓸 수 없습니다({text})."
+    return f"데이터베이스를 백업하지 못했습니다: {text}"
 
 
 def _disk_message(what: str, exc: OSError) -> str:
