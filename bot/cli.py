@@ -8,6 +8,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 import uuid
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from bot.ops.lock import LockHeld
 from bot.ops.logs import configure_logging
 from bot.settings import Settings, SettingsError, log_format, log_level
 from bot.sms import cli as staff_cli
+from bot.sms.registry import RegistryError
 from bot.storage.datafile import DataFileError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -40,6 +42,13 @@ def main(argv: list[str] | None = None) -> None:
         code = 2
     except SettingsError as exc:
         print(f"설정 오류: {exc}", file=sys.stderr)
+        code = 2
+    except RegistryError as exc:  # e.g. a key that is not the database's: restarting will not help
+        print(f"시작할 수 없습니다. {exc}", file=sys.stderr)
+        code = 2
+    except sqlite3.DatabaseError as exc:
+        print(f"데이터베이스(BOT_DB)를 쓸 수 없어 시작할 수 없습니다({exc}). `bot health`로 확인해 주세요;"
+              " 손상되었다면 `bot restore`로 지난 백업을 복원할 수 있습니다.", file=sys.stderr)
         code = 2
     except KeyboardInterrupt:
         code = 130
