@@ -109,6 +109,8 @@ def test_the_knowledge_watch_checks_again_only_when_a_file_changes(tmp_path: Pat
     assert watch() == []
     (folder / "places.csv").write_text("broken\n", encoding="utf-8")
     assert watch() != [] and watch()[0].startswith("places.csv ")
+    shutil.rmtree(folder)
+    assert watch()[0].startswith("faq.yaml ")  # a folder that is gone is not healthy
 
 
 def bot_health(*args: str, db: Path) -> subprocess.CompletedProcess[str]:

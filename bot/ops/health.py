@@ -37,8 +37,11 @@ def check_health(settings: Settings, *, live: bool, max_age: float = DEFAULT_MAX
         more = f" 외 {len(found) - 1}건" if len(found) > 1 else ""
         problems.append(f"지식 파일에 문제가 있습니다({found[0]}{more}; `bot kb check`로 모두 볼 수 있습니다)")
     if live:
-        beat, status = heartbeat_status(settings.db_path, now or dt.datetime.now(dt.UTC), max_age)
-        (fine if beat else problems).append(status)
+        alive, status = heartbeat_status(settings.db_path, now or dt.datetime.now(dt.UTC), max_age)
+        if alive:
+            fine.append(status)
+        else:
+            problems.append(status)
     if problems:
         return Health(False, _one_line("비정상: " + "; ".join(problems)))
     return Health(True, "정상: " + ", ".join(fine))
@@ -84,7 +87,7 @@ class KnowledgeWatch:
 
     def __call__(self) -> list[str]:
         stamp = self._stamp()
-        if stamp != self._seen:
+        if stamp is None or stamp != self._seen:  # None: the folder cannot be listed, so look again
             self._problems = check_knowledge_files(self.folder).problems
             self._seen = stamp
         return self._problems

@@ -3,9 +3,9 @@
 In order: take the run lock (refuse while `bot run` serves this database); copy the archive
 beside the database and check the copy (integrity, its manifest's row counts, schema versions
 no newer than this version's, the current key's check value); bring an older schema forward;
-set the current files aside (nothing is deleted); carry the current register's opt-outs and
-erasures into the copy when the current database can still be read; and move the copy into
-place. Anything that fails before the last step leaves the current database as it was."""
+carry the current register's opt-outs and erasures into the copy when the current database can
+still be read; then, by renames only, set the current files aside (nothing is deleted) and move
+the copy into place. Anything that fails before that leaves the current database as it was."""
 
 from __future__ import annotations
 
@@ -74,19 +74,19 @@ def _restore(archive: Path, db_path: Path, sms_key: bytes | None, now: dt.dateti
         db = connect(staged)
         try:
             manifest, migrated = _check(db, db_path, sms_key)
-            aside = _set_aside(db_path, now)
-            try:
-                carried, unreadable = _carry(db, aside, archive, manifest, now)
-                drop_manifest(db)
-                counts = table_counts(db)
-            except BaseException:
-                _put_back(aside, db_path)
-                raise
+            carried, unreadable = _carry(db, db_path, archive, manifest, now)
+            drop_manifest(db)
+            counts = table_counts(db)
         finally:
             db.close()
         sync(staged)
-        staged.chmod(PRIVATE)
-        staged.rename(db_path)
+        # Only renames from here on: a restore stopped half-way leaves no database without its copy.
+        aside = _set_aside(db_path, now)
+        try:
+            staged.rename(db_path)
+        except BaseException:
+            _put_back(aside, db_path)
+            raise
         sync(db_path.parent)
     except BaseException as exc:
         staged.unlink(missing_ok=True)
@@ -147,24 +147,27 @@ def _put_back(aside: Path | None, db_path: Path) -> None:
             aside.with_name(aside.name + suffix).rename(db_path.with_name(db_path.name + suffix))
 
 
-def _carry(db: sqlite_utils.Database, aside: Path | None, archive: Path, manifest: Manifest | None,
+def _carry(db: sqlite_utils.Database, db_path: Path, archive: Path, manifest: Manifest | None,
            now: dt.datetime) -> tuple[Carried | None, str | None]:
-    """The replaced register's opt-outs and erasures, carried into the restored one."""
+    """The current register's opt-outs and erasures, carried into the restored one; the current
+    database is only read (read-only), and an unreadable one is noted, not fatal."""
     note = f"archive={archive.name}" + (f" made={manifest.created_at.isoformat()}" if manifest else "")
     stamp = now.isoformat(timespec="seconds")
-    if aside is None:
+    if not db_path.is_file():
         carry_refusals(db, Refusals([], {}), note=note + " replaced=none", now=stamp)
         return None, None
-    old = connect(aside)
     try:
-        refusals, old_key = read_refusals(old), key_check(old)
+        current = sqlite_utils.Database(sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True,
+                                                        timeout=30.0, isolation_level=None))
+        try:
+            refusals, current_key = read_refusals(current), key_check(current)
+        finally:
+            current.close()
     except sqlite3.DatabaseError as exc:
         carry_refusals(db, Refusals([], {}), note=note + " replaced=unreadable", now=stamp)
         return None, str(exc)
-    finally:
-        old.close()
-    new_key = key_check(db)
-    if old_key is not None and new_key is not None and old_key != new_key:
+    archived_key = key_check(db)
+    if current_key is not None and archived_key is not None and current_key != archived_key:
         raise ArchiveError("지금 데이터베이스와 백업이 서로 다른 키로 만들어져 수신거부 기록을 옮길 수 없어"
                            " 복원하지 않았습니다. 두 키 파일을 확인해 주세요.")
     return carry_refusals(db, refusals, note=note, now=stamp), None
