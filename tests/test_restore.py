@@ -167,6 +167,16 @@ def test_an_archive_of_something_else_is_refused(archived: tuple[Path, Path], tm
     assert refused(other, path) == "조합 도우미의 데이터베이스 백업이 아닙니다(스키마 기록이 없습니다)."
 
 
+def test_an_archive_with_a_trigger_of_someone_else_s_is_refused(archived: tuple[Path, Path]) -> None:
+    """A trigger would run on every write after the restore, e.g. to undo each opt-out."""
+    path, archive = archived
+    db = connect(archive)
+    db.execute("CREATE TRIGGER keep_texting AFTER UPDATE ON sms_recipients"
+               " BEGIN UPDATE sms_recipients SET status = 'active' WHERE id = new.id; END")
+    db.close()
+    assert refused(archive, path) == "조합 도우미가 만들지 않은 것이 들어 있는 백업이라 복원하지 않았습니다: trigger keep_texting."
+
+
 @pytest.mark.parametrize("component, step, said", [
     ("sms", 99, "sms 99단계(이 버전은"),
     ("inbox", 1, "inbox 1단계(이 버전은 0단계까지)"),
@@ -201,7 +211,7 @@ def test_an_archive_from_an_older_version_is_brought_forward(tmp_path: Path) -> 
 def test_a_restore_with_another_key_is_refused(archived: tuple[Path, Path]) -> None:
     path, archive = archived
     message = refused(archive, path, key=b"not the key")
-    assert message.startswith("BOT_SMS_KEY가 백업의 키와 다릅니다.")
+    assert message.startswith("BOT_SMS_KEY 값이 백업의 키와 다릅니다. 데이터베이스와 따로 보관한 키를")
 
 
 def test_a_restore_without_the_key_file_is_refused_and_with_it_goes_ahead(tmp_path: Path) -> None:
@@ -211,7 +221,9 @@ def test_a_restore_without_the_key_file_is_refused_and_with_it_goes_ahead(tmp_pa
     key_file = key_path(path)
     key = key_file.read_bytes()
     key_file.unlink()
-    assert refused(archive, path, key=None).startswith("키 파일 bot.sqlite3.sms-key이 없습니다.")
+    assert refused(archive, path, key=None).startswith(f"키 파일({key_file})이 없습니다.")
+    key_file.write_bytes(b"a key of another database")
+    assert refused(archive, path, key=None).startswith(f"키 파일({key_file})의 키가 백업의 키와 다릅니다.")
     key_file.write_bytes(key)
     assert restore(archive, path, sms_key=None, now=LATER).counts["sms_members"] == 1
     store.db.close()

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.app import DATABASE_SCHEMAS
+from bot.app import DATABASE_SCHEMAS, migrate_database
 from bot.korean.clock import SEOUL
 from bot.sms.key import fingerprint, key_path
+from bot.storage import open_db
 
 MANIFEST = "backup_manifest"
 FORMAT = 1
@@ -72,7 +73,18 @@ def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
     names = [str(r[0]) for r in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != ?"
         " ORDER BY name", [MANIFEST]).fetchall()]
-    return {name: int(db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]) for name in names}
+    return {name: int(db.execute(f"SELECT count(*) FROM {_quoted(name)}").fetchone()[0]) for name in names}
+
+
+def foreign_objects(db: sqlite_utils.Database) -> list[str]:
+    """Tables, indexes, views and triggers this version's schema does not make: an archive that
+    has them was not made by the bot (a trigger would run on every write after the restore)."""
+    ours = open_db(None)
+    migrate_database(ours)
+    known = set(ours.execute("SELECT type, name FROM sqlite_master").fetchall())
+    found = db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != ?"
+                       " ORDER BY type, name", [MANIFEST]).fetchall()
+    return [f"{kind} {name}" for kind, name in found if (kind, name) not in known]
 
 
 def integrity_problems(db: sqlite_utils.Database, pragma: str = "integrity_check") -> list[str]:
@@ -128,6 +140,10 @@ def current_key_check(db_path: Path, sms_key: bytes | None) -> str | None:
     except OSError as exc:
         raise ArchiveError(f"키 파일({key_path(db_path)})을 읽을 수 없습니다: {exc.strerror or exc}") from exc
     return fingerprint(key) if key else None
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _has_table(db: sqlite_utils.Database, name: str) -> bool:

@@ -128,7 +128,8 @@ def _sqlite_message(exc: sqlite3.Error) -> str:
     text = str(exc)
     if "disk is full" in text or "disk I/O error" in text:
         return f"백업 파일을 쓰지 못했습니다: 백업 폴더의 디스크가 가득 찼거나 쓸 수 없습니다({text})."
-    return f"데이터베이스를 백업하지 못했습니다: {text}"
+    return (f"데이터베이스를 백업하지 못했습니다({text}). `bot health`로 확인해 주세요; 손상되었다면 지난 백업을"
+            " `bot restore`로 복원할 수 있습니다.")
 
 
 def _disk_message(what: str, exc: OSError) -> str:

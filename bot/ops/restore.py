@@ -27,6 +27,7 @@ from bot.ops.archive import (
     connect,
     current_key_check,
     drop_manifest,
+    foreign_objects,
     integrity_problems,
     read_manifest,
     schema_versions,
@@ -34,6 +35,7 @@ from bot.ops.archive import (
 )
 from bot.ops.files import PRIVATE, create_private, sync
 from bot.ops.lock import LockHeld, hold
+from bot.sms.key import key_path
 from bot.sms.refusals import Carried, Refusals, carry_refusals, key_check, read_refusals
 
 log = logging.getLogger(__name__)
@@ -119,11 +121,21 @@ def _check(db: sqlite_utils.Database, db_path: Path, sms_key: bytes | None) -> t
     archived_key = key_check(db) or (manifest.key_check if manifest else None)
     current_key = current_key_check(db_path, sms_key)
     if archived_key is not None and current_key != archived_key:
-        where = "BOT_SMS_KEY" if sms_key is not None else f"키 파일 {db_path.name}.sms-key"
-        why = "이 없습니다" if current_key is None else "가 백업의 키와 다릅니다"
-        raise ArchiveError(f"{where}{why}. 데이터베이스와 따로 보관한 키를 제자리에 두고 다시 실행해 주세요"
+        key_file = f"키 파일({key_path(db_path)})"
+        if current_key is None:
+            why = f"{key_file}이 없습니다."
+        elif sms_key is not None:
+            why = "BOT_SMS_KEY 값이 백업의 키와 다릅니다."
+        else:
+            why = f"{key_file}의 키가 백업의 키와 다릅니다."
+        raise ArchiveError(f"{why} 데이터베이스와 따로 보관한 키를 제자리에 두고 다시 실행해 주세요"
                            " (키가 다르면 수신거부한 번호를 알아볼 수 없습니다).")
-    return manifest, migrate_database(db)
+    migrated = migrate_database(db)
+    foreign = foreign_objects(db)
+    if foreign:
+        raise ArchiveError("조합 도우미가 만들지 않은 것이 들어 있는 백업이라 복원하지 않았습니다: "
+                           + ", ".join(foreign[:5]) + (" 외" if len(foreign) > 5 else "") + ".")
+    return manifest, migrated
 
 
 def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
