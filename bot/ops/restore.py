@@ -82,7 +82,7 @@ def _restore(archive: Path, db_path: Path, sms_key: bytes | None, now: dt.dateti
         finally:
             db.close()
         sync(staged)
-        # Only renames from here on: a restore stopped half-way leaves no database without its copy.
+        # Only renames from here on, microseconds apart: the database is never missing for longer.
         aside = _set_aside(db_path, now)
         try:
             staged.rename(db_path)
