@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run chat test lint bench eval check clean
+.PHONY: install run chat test lint deploy-check bench eval check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ lint: install
 	$(BIN)/mypy bot rules
 	$(BIN)/lint-imports
 
+## The service files: deploy/johap-doumi.service through systemd-analyze verify, deploy/Dockerfile
+## through hadolint (offline; `docker build` itself needs a Docker daemon).
+deploy-check: install
+	$(BIN)/python -m pytest -q tests/test_deploy.py
+
 ## Speed and memory figures (see scripts/).
 bench: install
 	$(BIN)/python scripts/bench.py
-	@for script in scripts/bench_ranking.py scripts/bench_rules.py scripts/bench_branches.py scripts/bench_telegram.py; do \
+	@for script in scripts/bench_ranking.py scripts/bench_rules.py scripts/bench_branches.py scripts/bench_telegram.py scripts/bench_backup.py; do \
 		if [ -f $$script ]; then echo; echo "== $$script"; $(BIN)/python $$script || exit 1; fi; \
 	done
 

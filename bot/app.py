@@ -7,7 +7,7 @@ capability needs of another's domain is passed in here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,17 +15,21 @@ import sqlite_utils
 
 from bot.admin.capability import AdminCapability
 from bot.branches.capability import BranchesCapability
+from bot.branches.data import load_branches
 from bot.branches.finder import shared_finder
+from bot.branches.places import load_places
 from bot.capability import Capability
 from bot.dates.capability import DatesCapability
 from bot.engine import Engine
 from bot.faq.capability import FaqCapability
 from bot.faq.index import FaqIndex
-from bot.faq.loading import load_faq
+from bot.faq.loading import faq_problems, load_faq
 from bot.settings import Settings
+from bot.sms import registry
 from bot.sms.capability import SmsCapability
 from bot.sms.registry import Registry
-from bot.storage import open_db
+from bot.storage import Step, feedback, migrate, open_db, state
+from bot.storage.datafile import DataFileError
 from bot.storage.feedback import FeedbackStore
 from bot.storage.state import StateStore
 
@@ -43,6 +47,43 @@ CAPABILITIES: tuple[type[Capability], ...] = (
 def faq_actions(capabilities: Iterable[type[Capability]] = CAPABILITIES) -> dict[str, str]:
     """The `actions:` faq.yaml may use, each with the label of its button under an answer."""
     return {cap.commands[0].name: cap.answer_button for cap in capabilities if cap.answer_button}
+
+
+# Every store's schema steps by component, as the stores apply them when start-up builds them.
+# `bot restore` brings an older archive forward with these and refuses a newer one.
+DATABASE_SCHEMAS: dict[str, Sequence[Step]] = {
+    "conversations": state.SCHEMA,
+    "feedback": feedback.SCHEMA,
+    "sms": registry.SCHEMA,
+}
+
+
+def migrate_database(db: sqlite_utils.Database) -> int:
+    """Apply every schema step not yet applied (no store is built); returns how many ran."""
+    return sum(migrate(db, component, steps) for component, steps in DATABASE_SCHEMAS.items())
+
+
+@dataclass(frozen=True)
+class KnowledgeCheck:
+    problems: list[str]
+    counts: dict[str, int]  # rows of each table file that loaded
+
+
+def check_knowledge_files(folder: Path) -> KnowledgeCheck:
+    """The files start-up loads from `folder` (faq.yaml against the actions the capabilities
+    serve, lexicon.yaml, out_of_scope.yaml, ranker.json, branches.csv, places.csv), every
+    problem named with its file and line; nothing is built."""
+    problems = faq_problems(folder, faq_actions())
+    counters: dict[str, Callable[[Path], Sized]] = {"branches.csv": load_branches, "places.csv": load_places}
+    counts: dict[str, int] = {}
+    for name, counted in counters.items():
+        try:
+            counts[name] = len(counted(folder / name))
+        except DataFileError as exc:
+            problems += [f"{name} {p}" for p in exc.problems]
+        except OSError as exc:
+            problems.append(f"{name}: {exc}")
+    return KnowledgeCheck(problems, counts)
 
 
 @dataclass

@@ -1,21 +1,26 @@
-"""The command line (fixed interface, see DESIGN.md): chat, ask, run, kb check, report, and the
-staff commands of the SMS recipient list (bot.sms.cli)."""
+"""The command line (fixed interface, see DESIGN.md): chat, ask, run, kb check, report, the
+staff commands of the SMS recipient list (bot.sms.cli), and backup, restore and health for
+whoever runs the bot (bot.ops.cli)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
-import logging
 import os
+import sqlite3
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.conversation import Event, Reply
-from bot.settings import Settings, SettingsError, log_level
+from bot.ops import cli as ops_cli
+from bot.ops.lock import LockHeld
+from bot.ops.logs import configure_logging
+from bot.settings import Settings, SettingsError, log_format, log_level
 from bot.sms import cli as staff_cli
+from bot.sms.registry import RegistryError
 from bot.storage.datafile import DataFileError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -28,8 +33,7 @@ def main(argv: list[str] | None = None) -> None:
             reconfigure(encoding="utf-8", errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=log_level(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(log_level(), log_format())
     handler: Handler = getattr(args, "handler", None) or _default
     try:
         code = handler(args)
@@ -38,6 +42,13 @@ def main(argv: list[str] | None = None) -> None:
         code = 2
     except SettingsError as exc:
         print(f"설정 오류: {exc}", file=sys.stderr)
+        code = 2
+    except RegistryError as exc:  # e.g. a key that is not the database's: restarting will not help
+        print(f"시작할 수 없습니다. {exc}", file=sys.stderr)
+        code = 2
+    except sqlite3.DatabaseError as exc:
+        print(f"데이터베이스(BOT_DB)를 쓸 수 없어 시작할 수 없습니다({exc}). `bot health`로 확인해 주세요;"
+              " 손상되었다면 `bot restore`로 지난 백업을 복원할 수 있습니다.", file=sys.stderr)
         code = 2
     except KeyboardInterrupt:
         code = 130
@@ -78,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=_report)
 
     staff_cli.register(sub)  # members import, sms list|export|optout|optin, notices plan
+    ops_cli.register(sub)  # backup, restore, health
     return parser
 
 
@@ -155,7 +167,11 @@ def _run(args: argparse.Namespace) -> int:
     except ImportError:
         print("텔레그램 연결 모듈이 아직 없습니다.", file=sys.stderr)
         return 2
-    run_bot(settings)
+    try:
+        run_bot(settings)
+    except LockHeld as held:
+        print(f"이 데이터베이스({settings.db_path})로 이미 봇이 실행 중입니다({held.holder}).", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -163,28 +179,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _kb_check(args: argparse.Namespace) -> int:
-    from bot.app import faq_actions
-    from bot.branches.data import load_branches
-    from bot.branches.places import load_places
+    from bot.app import check_knowledge_files, faq_actions
     from bot.faq.corrections import correction_problems
     from bot.faq.knowledge import load_knowledge
-    from bot.faq.loading import faq_problems
     settings = Settings.from_env()
     folder = settings.knowledge_dir
-    # The actions an answer may offer are those the capabilities declare (nothing is built).
-    actions = faq_actions()
-    problems = faq_problems(folder, actions)
-    counters: dict[str, Callable[[Path], Sized]] = {"branches.csv": load_branches, "places.csv": load_places}
-    counts: dict[str, int] = {}
-    for name, counted in counters.items():
-        try:
-            counts[name] = len(counted(folder / name))
-        except DataFileError as exc:
-            problems += [f"{name} {p}" for p in exc.problems]
-        except OSError as exc:
-            problems.append(f"{name}: {exc}")
+    checked = check_knowledge_files(folder)
+    problems, counts = list(checked.problems), checked.counts
     if not problems:
-        kb = load_knowledge(folder / "faq.yaml", actions=actions)
+        kb = load_knowledge(folder / "faq.yaml", actions=faq_actions())
         documents = {key: doc.file for key, doc in kb.documents.items()}
         problems += [f"corrections.yaml: {p}" for p in correction_problems(folder / "corrections.yaml", documents, settings.seeds_dir)]
         if not problems:

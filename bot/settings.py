@@ -3,6 +3,7 @@ module that reads the environment; everything else is handed a Settings (or a va
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,10 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "bot.sqlite3"
 DEFAULT_SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_LOG_LEVEL = "WARNING"
+LOG_FORMATS = ("text", "json")
+# The nightly backup runs at this time, Korean time (the cooperative's night).
+DEFAULT_BACKUP_TIME = dt.time(3, 0)
+DEFAULT_BACKUP_KEEP = 14
 # What libraries read from the environment themselves: python-telegram-bot v22.2+ gives time
 # periods (RetryAfter.retry_after...) as timedelta once PTB_TIMEDELTA is set, and warns until then.
 LIBRARY_ENVIRONMENT = {"PTB_TIMEDELTA": "true"}
@@ -40,6 +45,13 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     rate_limiter: bool = True
+    # Backups: where `bot backup` writes and `bot run` makes one nightly (None: no nightly backup),
+    # how many to keep, and when (Asia/Seoul).
+    backup_dir: Path | None = None
+    backup_keep: int = DEFAULT_BACKUP_KEEP
+    backup_time: dt.time = DEFAULT_BACKUP_TIME
+    # The port of the /healthz endpoint `bot run` serves (None: none).
+    health_port: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -58,12 +70,22 @@ class Settings:
             webhook_listen=env.get("BOT_WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
             webhook_port=_parse_int("BOT_WEBHOOK_PORT", env.get("BOT_WEBHOOK_PORT", "8443")),
             rate_limiter=env.get("BOT_RATE_LIMITER", "1").strip().lower() not in {"0", "false", "no", "off"},
+            backup_dir=Path(env["BOT_BACKUP_DIR"]) if env.get("BOT_BACKUP_DIR", "").strip() else None,
+            backup_keep=_parse_keep(env.get("BOT_BACKUP_KEEP", "").strip() or str(DEFAULT_BACKUP_KEEP)),
+            backup_time=_parse_time("BOT_BACKUP_TIME", env.get("BOT_BACKUP_TIME", "").strip()),
+            health_port=_parse_port(env.get("BOT_HEALTH_PORT", "").strip()),
         )
 
 
 def log_level(env: Mapping[str, str] | None = None) -> str:
     """BOT_LOG_LEVEL, read on its own: logging is set up before the other settings are checked."""
     return (os.environ if env is None else env).get("BOT_LOG_LEVEL", DEFAULT_LOG_LEVEL)
+
+
+def log_format(env: Mapping[str, str] | None = None) -> str:
+    """BOT_LOG_FORMAT, read with the level: `text` (one line per record) or `json` (one object per
+    line, for log collectors); anything else is reported by the logging set-up and read as text."""
+    return (os.environ if env is None else env).get("BOT_LOG_FORMAT", "").strip().lower() or "text"
 
 
 def set_library_environment() -> None:
@@ -88,3 +110,29 @@ def _parse_int(name: str, raw: str) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} 값 '{raw}'은(는) 숫자가 아닙니다.") from exc
+
+
+def _parse_keep(raw: str) -> int:
+    keep = _parse_int("BOT_BACKUP_KEEP", raw)
+    if keep < 1:
+        raise SettingsError(f"BOT_BACKUP_KEEP 값 '{raw}'은(는) 1 이상이어야 합니다(남겨 둘 백업 수).")
+    return keep
+
+
+def _parse_time(name: str, raw: str) -> dt.time:
+    if not raw:
+        return DEFAULT_BACKUP_TIME
+    hour, _, minute = raw.partition(":")
+    try:
+        return dt.time(int(hour), int(minute))
+    except ValueError as exc:
+        raise SettingsError(f"{name} 값 '{raw}'은(는) 시:분 형식(예: 03:00)이 아닙니다.") from exc
+
+
+def _parse_port(raw: str) -> int | None:
+    if not raw:
+        return None
+    port = _parse_int("BOT_HEALTH_PORT", raw)
+    if not 0 < port < 65536:
+        raise SettingsError(f"BOT_HEALTH_PORT 값 '{raw}'은(는) 1~65535 사이의 포트 번호가 아닙니다.")
+    return port

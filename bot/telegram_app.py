@@ -1,6 +1,6 @@
 """The Telegram bot: `build_application` wires python-telegram-bot over the engine, nothing else;
 `run_bot` serves members, polling by default or through a webhook (with a secret token) when
-BOT_WEBHOOK_URL is set."""
+BOT_WEBHOOK_URL is set, holding the database's run lock and keeping its heartbeat."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import Services, build_engine, load_services
 from bot.handlers.callbacks import (
@@ -38,6 +38,9 @@ from bot.handlers.callbacks import (
     set_commands,
 )
 from bot.handlers.processor import ChatOrderedProcessor
+from bot.handlers.upkeep import BeatingRequest, add_upkeep, start_upkeep, stop_upkeep
+from bot.ops.heartbeat import Heartbeat, heartbeat_path
+from bot.ops.lock import hold
 from bot.settings import Settings, SettingsError, set_library_environment
 
 # Opt in now to python-telegram-bot's timedelta time periods (v22.2+): RetryAfter.retry_after
@@ -68,12 +71,16 @@ def build_application(settings: Settings, services: Services | None = None, *,
         .base_url(settings.api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
-        .post_init(set_commands)
+        .post_init(_post_init)
+        .post_shutdown(stop_upkeep)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
     else:
         builder = builder.connection_pool_size(CONCURRENT_UPDATES * 2).pool_timeout(5.0)
+    heartbeat = Heartbeat(heartbeat_path(settings.db_path), mode="webhook" if settings.webhook_url else "polling")
+    # Each poll Telegram answers is a heartbeat (bot health --live, /healthz).
+    builder = builder.get_updates_request(BeatingRequest(request or HTTPXRequest(connection_pool_size=1), heartbeat))
     if settings.rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter())
     application = builder.build()
@@ -98,7 +105,16 @@ def build_application(settings: Settings, services: Services | None = None, *,
     application.add_handlers(handlers)
     # 5. Anything that still goes wrong: logged without personal data, the user told.
     application.add_error_handler(on_error)
+    # 6. Running as a service: a heartbeat on every update, the nightly backup (BOT_BACKUP_DIR),
+    #    a webhook check, /healthz (BOT_HEALTH_PORT).
+    add_upkeep(application, settings, heartbeat)
     return application
+
+
+async def _post_init(application: TelegramApp) -> None:
+    """Before the first update: the command menu, and /healthz when asked for."""
+    await set_commands(application)
+    await start_upkeep(application)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -124,12 +140,14 @@ def run_bot(settings: Settings) -> None:
     while the bot was down are answered; start-up retries until Telegram is reachable."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines show the token in URLs
     options = webhook_options(settings) if settings.webhook_url else None
-    application = build_application(settings)
-    # The knowledge, index and gazetteer live as long as the process: move them out of the
-    # garbage collector's sight so its full passes stay short (p99 latency).
-    gc.collect()
-    gc.freeze()
-    if options is not None:
-        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
-    else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+    # One bot per database, and no restore under it: raises LockHeld when another holds it.
+    with hold(settings.db_path, "bot run"):
+        application = build_application(settings)
+        # The knowledge, index and gazetteer live as long as the process: move them out of the
+        # garbage collector's sight so its full passes stay short (p99 latency).
+        gc.collect()
+        gc.freeze()
+        if options is not None:
+            application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)

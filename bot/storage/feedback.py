@@ -23,6 +23,9 @@ def _create(db: sqlite_utils.Database) -> None:
     db["feedback"].create_index(["vote"])  # type: ignore[union-attr]
 
 
+SCHEMA = [_create]
+
+
 @dataclass(frozen=True)
 class ReportLine:
     question: str
@@ -39,7 +42,7 @@ class ReportLine:
 class FeedbackStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        migrate(db, "feedback", [_create])
+        migrate(db, "feedback", SCHEMA)
 
     def record(self, question: str, vote: Vote, entry_id: str | None = None) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -18,6 +18,9 @@ def _create(db: sqlite_utils.Database) -> None:
     )
 
 
+SCHEMA = [_create]
+
+
 # A conversation left half-way for this long is forgotten: its scratch data may hold a name or
 # a phone number typed before consent, which must not stay behind indefinitely.
 FLOW_TTL = dt.timedelta(hours=24)
@@ -26,7 +29,7 @@ FLOW_TTL = dt.timedelta(hours=24)
 class StateStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        migrate(db, "conversations", [_create])
+        migrate(db, "conversations", SCHEMA)
 
     def load(self, chat_id: str, *, now: dt.datetime | None = None) -> dict[str, Any]:
         row = self.db.execute(
