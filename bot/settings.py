@@ -3,6 +3,7 @@ module that reads the environment; everything else is handed a Settings (or a va
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "bot.sqlite3"
 DEFAULT_SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_LOG_LEVEL = "WARNING"
+# Korean time, for BOT_NOW without an offset (the zone database is not needed for a fixed +09:00).
+_KOREA = dt.timezone(dt.timedelta(hours=9))
 # What libraries read from the environment themselves: python-telegram-bot v22.2+ gives time
 # periods (RetryAfter.retry_after...) as timedelta once PTB_TIMEDELTA is set, and warns until then.
 LIBRARY_ENVIRONMENT = {"PTB_TIMEDELTA": "true"}
@@ -40,6 +43,8 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     rate_limiter: bool = True
+    # BOT_NOW: the instant the bot takes for "now" (tests, scripted runs); None: the real clock.
+    now: dt.datetime | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -58,6 +63,7 @@ class Settings:
             webhook_listen=env.get("BOT_WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
             webhook_port=_parse_int("BOT_WEBHOOK_PORT", env.get("BOT_WEBHOOK_PORT", "8443")),
             rate_limiter=env.get("BOT_RATE_LIMITER", "1").strip().lower() not in {"0", "false", "no", "off"},
+            now=_parse_now(env.get("BOT_NOW", "").strip()),
         )
 
 
@@ -81,6 +87,18 @@ def _parse_ids(raw: str) -> frozenset[int]:
             raise SettingsError(f"BOT_ADMIN_IDS 값 '{part}'은(는) 텔레그램 사용자 번호(숫자)가 아닙니다.")
         ids.add(int(part))
     return frozenset(ids)
+
+
+def _parse_now(raw: str) -> dt.datetime | None:
+    """BOT_NOW: 2026-11-22T09:30:00+09:00, or without an offset (Korean time), or a bare date
+    (its midnight in Korea)."""
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise SettingsError(f"BOT_NOW 값 '{raw}'은(는) 2026-11-22T09:30:00+09:00 같은 날짜·시각이 아닙니다.") from exc
+    return value if value.tzinfo is not None else value.replace(tzinfo=_KOREA)
 
 
 def _parse_int(name: str, raw: str) -> int:
