@@ -17,7 +17,9 @@ from bot.conversation import Event, Reply
 from bot.faq.knowledge import check_knowledge
 from bot.settings import Settings, SettingsError, log_level
 from bot.sms import cli as staff_cli
+from bot.sms.directory import BranchDirectory
 from bot.storage.datafile import DataFileError
+from bot.storage.faults import EXIT_STORAGE, fault_message, is_storage_error
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -40,6 +42,13 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         print(f"설정 오류: {exc}", file=sys.stderr)
         code = 2
+    except Exception as exc:
+        # The database or its key file failing (full disk, read-only, corrupt, key missing):
+        # one sentence and its own exit code, never a traceback.
+        if not is_storage_error(exc):
+            raise
+        print(f"저장소 오류: {fault_message(exc, Settings.from_env().db_path)}", file=sys.stderr)
+        code = EXIT_STORAGE
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
@@ -78,8 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=20)
     report.set_defaults(handler=_report)
 
-    staff_cli.register(sub)  # members import, sms list|export|optout|optin, notices plan
+    # members import, sms list|pending|approve|reject|export|optout|optin|outbox, notices plan
+    staff_cli.register(sub, directory=_branch_directory)
     return parser
+
+
+def _branch_directory(settings: Settings) -> BranchDirectory:
+    """The branch table as the staff commands need it (loaded only by the commands that do)."""
+    from bot.app import branch_directory
+
+    return branch_directory(settings.knowledge_dir)
 
 
 def _default(args: argparse.Namespace) -> int:
