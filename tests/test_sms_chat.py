@@ -52,7 +52,7 @@ def test_a_request_with_the_contact_button_waits_for_the_company() -> None:
     reply = chat.share("+82 10-7777-8888")
     assert actions(reply) == ["agree", "disagree"]
     for words in ("보증해제 안내 문자", "성명, 휴대전화 번호", "대표이사님께 등록 요청과 등록 사실을 문자로", "백업에 남은 사본도 30일",
-                  "14일 뒤 지웁니다", "거부하실 권리", "변화가 없습니다", "010-****-8888", "본인 확인", "조합원번호 1018100016"):
+                  "14일 뒤 지웁니다", "거부하실 권리", "변화가 없습니다", "010-****-8888", "본인 확인", "사업자등록번호 101-81-00016"):
         assert words in reply.text, words
     assert "7777" not in reply.text and "가나설비" not in reply.text
     reply = chat.tap("agree")
@@ -254,6 +254,15 @@ def test_the_ceo_proves_the_number_and_deletes_it() -> None:
     assert "삭제했습니다" in reply.text and "관할 지점" in reply.text
     assert active_phones(store, "1001") == []
     assert codes_sent(store) == []  # the CEO acted on their own number: nobody else to tell
+
+
+def test_text_typed_at_a_menu_of_buttons_goes_to_the_rest_of_the_bot() -> None:
+    _, chat = setup()
+    chat.share(CEO_1)
+    assert chat.say("이번 달 결산 자료 정리 중").kind == "fallback" and chat.state().get("flow") is None
+    chat.share(CEO_1)
+    chat.tap("do:company")
+    assert chat.say("이번 달 결산 자료 정리 중").kind == "fallback" and chat.state().get("flow") is None
 
 
 def test_a_proven_number_with_nothing_held_is_told_so() -> None:

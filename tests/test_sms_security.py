@@ -108,7 +108,7 @@ def test_every_reply_reads_the_same_whether_or_not_the_member_exists() -> None:
     assert [r.replace("1001", "9999") for r in exists] == missing
     brn_exists = transcript(Chat(bot, "c"), request_steps("101-81-00016", "010-2222-3333"))
     brn_missing = transcript(Chat(bot, "d"), request_steps("220-81-00170", "010-2222-3333"))  # a valid BRN of no member
-    assert [r.replace("1018100016", "2208100170") for r in brn_exists] == brn_missing
+    assert [r.replace("101-81-00016", "220-81-00170") for r in brn_exists] == brn_missing
     assert len(store.pending()) == 2  # only the requests for members that exist were stored
 
 

@@ -207,7 +207,7 @@ async def test_a_request_with_the_contact_button_names_no_company_and_waits(fake
                                                                           members: Path) -> None:
     consent = await request_until_consent(fake_api, USER, member="101-81-00016")  # by business number
     for words in ("개인정보 수집·이용 동의", "보증해제 안내 문자", "성명, 휴대전화 번호", "거부하실 권리",
-                  f"조합원번호 1018100016 담당자 홍길동님, {MASKED} (본인 확인)"):
+                  f"사업자등록번호 101-81-00016 담당자 홍길동님, {MASKED} (본인 확인)"):
         assert words in consent.text
     assert "9753" not in consent.text and not any(c in consent.text for c in COMPANIES)
     assert actions(consent) == ["agree", "disagree"] and labels(consent) == ["동의", "동의하지 않음"]

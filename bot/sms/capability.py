@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 # Where a member is in the flow (kept in the chat's flow data as "step").
 Step = Literal["choose", "member", "name", "role", "phone", "consent", "code", "number", "confirm", "company",
                "pending"]
-# A step's handler: (turn, the flow's data, the pressed button's action or None) -> reply.
-StepHandler = Callable[[Turn, dict[str, Any], str | None], Reply]
+# A step's handler: (turn, the flow's data, the pressed button's action or None) -> reply, or None
+# when the message is not for this step (the flow ends and the other capabilities answer it).
+StepHandler = Callable[[Turn, dict[str, Any], str | None], Reply | None]
 Action = Literal["register", "code", "opt_out", "opt_in", "view", "erase", "company"]
 
 
@@ -157,7 +158,7 @@ class SmsCapability(Capability):
             return shown if shown is not None else self.menu(turn)
         return self.changes.begin(turn, action, proven)
 
-    def proceed(self, turn: Turn, action: str | None) -> Reply:
+    def proceed(self, turn: Turn, action: str | None) -> Reply | None:
         """The next message of a running flow: a typed line, a contact, or a button's action."""
         data = turn.flow_data()
         step = data.get("step")
@@ -168,11 +169,14 @@ class SmsCapability(Capability):
         if handler is None:
             turn.end_flow()
             return self.menu(turn)
-        return handler(turn, data, action)
+        reply = handler(turn, data, action)
+        if reply is None:
+            turn.end_flow()
+        return reply
 
-    def _step_choose(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply:
-        chosen = (action or "").removeprefix("do:")
-        entry = {**ENTRY_ACTIONS, "company": "company"}.get(chosen)
-        if action and entry is not None:
-            return self.begin(turn, entry)
-        return self._choose_menu(data, str(data.get("proven", "")))
+    def _step_choose(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply | None:
+        """A button of the menu shown for a shared number; anything typed is someone else's."""
+        entry = {**ENTRY_ACTIONS, "company": "company"}.get((action or "").removeprefix("do:"))
+        if action is None or entry is None:
+            return None
+        return self.begin(turn, entry)

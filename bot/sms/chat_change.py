@@ -15,12 +15,13 @@ from bot.sms.chat import flow_buttons, phone_from, reply
 from bot.sms.format import consent_label, missing_label, status_label, verified_label
 from bot.sms.kr_ids import FieldError
 from bot.sms.model import Requester, is_already
-from bot.sms.service import RecipientService
+from bot.sms.service import ChangeAction, RecipientService
 
 # How each action reads in "…할 번호", "…할 수 없습니다" and on the confirming button.
 ASK_WHAT = {"opt_out": "수신거부하실", "opt_in": "다시 받으실", "view": "등록 정보를 보실", "erase": "삭제하실"}
 CAN_WHAT = {"opt_out": "수신거부할", "opt_in": "다시 받도록 할", "view": "조회할", "erase": "삭제할"}
 YES_LABEL = {"opt_out": "예, 수신거부합니다", "opt_in": "예, 다시 받겠습니다", "erase": "예, 삭제합니다"}
+CHANGES: dict[str, ChangeAction] = {"opt_out": "opt_out", "opt_in": "opt_in", "erase": "erase"}
 MAX_PICKS = 5
 
 
@@ -98,7 +99,7 @@ class ChangeSteps:
         what, phone = str(data["action"]), str(data["phone"])
         requester = Requester.chat(turn.chat_id, data.get("proven"))
         turn.end_flow()
-        change = self.service.change(what, phone, requester)  # type: ignore[arg-type]
+        change = self.service.change(CHANGES[what], phone, requester)
         if not change.found:
             return reply("not_allowed", verb=CAN_WHAT[what], keyboard="remove")
         ceo = any(e.role == "대표이사" for e in change.changed)

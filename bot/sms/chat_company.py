@@ -30,14 +30,17 @@ class CompanySteps:
         data = turn.start_flow("sms", action="company", step="company", proven=proven)
         return self._show(data, "")
 
-    def company(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply:
-        """A button of the company view: approve (ok:ID), refuse (no:ID) or remove (rm:ID)."""
+    def company(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply | None:
+        """A button of the company view: approve (ok:ID), refuse (no:ID) or remove (rm:ID);
+        anything typed is not for this view (None)."""
+        if action is None:
+            return None
         if action == "register":
             return self.registration.begin(turn, data.get("proven"))
         requester = Requester.chat(turn.chat_id, data.get("proven"))
-        verb, _, raw_id = (action or "").partition(":")
+        verb, _, raw_id = action.partition(":")
         if verb not in ("ok", "no", "rm") or not raw_id.isdigit():
-            return self._show(data, "아래 버튼으로 골라 주세요. 그만두시려면 /cancel 을 입력해 주세요.")
+            return self._show(data, "아래 버튼으로 골라 주세요.")
         rid = int(raw_id)
         found = self.registry.recipient(rid)
         if found is None or not self.registry.is_ceo(found[0].member_no, data.get("proven")):

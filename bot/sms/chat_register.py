@@ -20,7 +20,7 @@ from bot.sms.chat import flow_buttons, phone_from, reply
 from bot.sms.codes import typed_code
 from bot.sms.consent import CONSENT_VERSION, consent_text
 from bot.sms.format import missing_label
-from bot.sms.kr_ids import FieldError, parse_brn, parse_member_no, parse_person_name
+from bot.sms.kr_ids import FieldError, brn_checksum_ok, parse_brn, parse_member_no, parse_person_name
 from bot.sms.model import Member, Registration, Requester
 from bot.sms.service import CodeResult, Receipt, RecipientService
 
@@ -124,7 +124,7 @@ class RegistrationSteps:
         data["step"] = "consent"
         buttons = flow_buttons(data, [("동의", "agree"), ("동의하지 않음", "disagree")])
         return reply("ask_consent", reason=reason, consent=consent_text(), trusted=bool(data.get("trusted")),
-                     company=data.get("company", ""), member_key=data["member_key"], role=data["role"],
+                     company=data.get("company", ""), member_label=_member_label(data["member_key"]), role=data["role"],
                      person=data["name"], masked=mask_phone(data["phone"]),
                      verified=data["verification"] == "contact", buttons=buttons)
 
@@ -201,6 +201,13 @@ def _member_key(text: str) -> str | None:
         return parse_member_no(text)
     except FieldError:
         return None
+
+
+def _member_label(key: str) -> str:
+    """What the member was named by, as typed: "조합원번호 1001" or "사업자등록번호 101-81-00016"."""
+    if len(key) == 10 and key.isdigit() and brn_checksum_ok(key):
+        return f"사업자등록번호 {key[:3]}-{key[3:5]}-{key[5:]}"
+    return f"조합원번호 {key}"
 
 
 def _role_of(text: str) -> str:

@@ -19,7 +19,6 @@ from bot.sms.key import keyed_hash
 from bot.storage import transaction
 
 Purpose = Literal["approve", "verify"]
-CODE = re.compile(rf"\d{{{policy.CODE_DIGITS}}}")
 # "123456", "123 456", "코드 123456", "인증번호는 123-456입니다": the digits, when they are exactly a code.
 _TYPED_CODE = re.compile(r"^\D{0,12}?(\d{3})[\s\-]?(\d{3})\D{0,8}$")
 

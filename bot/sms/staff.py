@@ -89,12 +89,15 @@ class StaffCommands:
         data = turn.start_flow("sms", action="staff_pending", step="pending", member_no=member_no)
         return self._pending_reply(data, "")
 
-    def pending(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply:
-        """A button of the pending list: approve (ok:ID) or refuse (no:ID)."""
+    def pending(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply | None:
+        """A button of the pending list: approve (ok:ID) or refuse (no:ID); anything typed is
+        not for the list (None)."""
+        if action is None:
+            return None
         if not turn.event.is_admin:
             turn.end_flow()
             return Reply(kind="sms", text=render("sms_staff_only"))
-        verb, _, raw_id = (action or "").partition(":")
+        verb, _, raw_id = action.partition(":")
         if verb not in ("ok", "no") or not raw_id.isdigit():
             return self._pending_reply(data, "아래 버튼으로 고르시거나 /sms approve 휴대전화번호 조합원번호 를 입력해 주세요.")
         note = self._decide(verb == "ok", int(raw_id), Requester.admin(turn.event.user_id))
