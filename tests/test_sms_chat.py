@@ -108,6 +108,16 @@ def test_a_typed_number_needs_its_own_code_too() -> None:
     assert (entry.verification, entry.approved_by) == ("code", "code")
 
 
+def test_a_code_for_a_request_settled_meanwhile_is_taken_quietly() -> None:
+    store, chat = setup()
+    register(chat, phone="010-7777-8888")
+    approval, _ = codes_sent(store)
+    approve_by_branch(store)  # the branch called the company first
+    reply = chat.say(code_in(approval))
+    assert reply.kind == "sms" and reply.text.startswith("확인 코드가 맞습니다")
+    assert STAFF in active_phones(store, "1001")
+
+
 def test_codes_can_be_typed_later_from_the_menu() -> None:
     store, chat = setup()
     register(chat, contact=STAFF)

@@ -253,6 +253,17 @@ def test_a_new_ceo_in_the_member_list_retires_the_old_ceo_s_rows() -> None:
     assert store.db.execute("SELECT count(*) FROM sms_recipients WHERE phone = ?", [CEO_1]).fetchone()[0] == 0
 
 
+def test_a_request_for_the_number_that_becomes_the_ceo_s_is_approved_by_the_member_list() -> None:
+    store = registry()
+    store.register(staff_registration(phone=STAFF), ADDER)
+    changed = [Member("1001", "1018100016", "가나설비(주)", "홍길동", STAFF, "종로지점"), *MEMBERS[1:]]
+    store.import_members(changed)
+    [entry] = [e for e in store.active_recipients("1001")]
+    assert (entry.phone, entry.role, entry.approved_by, entry.verification) == (STAFF, "대표이사", "member_list",
+                                                                                "member_list")
+    assert store.pending("1001") == []
+
+
 def test_list_shows_inactive_entries_only_when_asked() -> None:
     store = registry()
     active(store)

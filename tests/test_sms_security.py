@@ -27,6 +27,7 @@ from test_sms_support import (
     registry,
     sms_engine,
 )
+from test_sms_support import service as sms_service
 
 from bot.app import build_engine
 from bot.cli import build_parser
@@ -141,6 +142,33 @@ def test_registrations_per_chat_are_capped_the_same_way_for_members_that_do_not_
     assert len(store.pending()) == 3
     store.clock.advance(hours=24, seconds=1)  # type: ignore[attr-defined]
     assert "조합원번호" in chat.say("수신자 추가").text
+
+
+def test_strangers_cannot_make_the_bot_text_a_ceo_without_end() -> None:
+    store = registry()
+    bot = sms_engine(store)
+    for n in range(policy.MAX_APPROVAL_CODES_PER_MEMBER + 2):  # many chats, each under its own cap
+        reply = register(Chat(bot, f"crowd-{n}"), contact=f"+8210400{n:05d}")
+        assert "등록 요청을 받았습니다" in reply.text  # told nothing different past the cap
+    assert len(store.pending("1001")) == policy.MAX_APPROVAL_CODES_PER_MEMBER + 2  # a branch can still approve
+    assert [m.kind for m in codes_sent(store)] == ["approve_code"] * policy.MAX_APPROVAL_CODES_PER_MEMBER
+    store.clock.advance(hours=24, seconds=1)  # type: ignore[attr-defined]
+    register(Chat(bot, "next-day"), contact="+821049990000")
+    assert len(codes_sent(store)) == policy.MAX_APPROVAL_CODES_PER_MEMBER + 1
+
+
+def test_strangers_cannot_make_the_bot_text_one_number_without_end() -> None:
+    store = registry()
+    bot = sms_engine(store)
+    desk = sms_service(store)
+    for n in range(policy.MAX_NUMBER_CODES_PER_NUMBER + 1):
+        register(Chat(bot, f"typist-{n}"), member=MEMBERS[n % len(MEMBERS)].member_no, phone="010-4000-0001")
+        desk.outbox.hand_over(lambda messages: None)  # the branch sends each batch
+        if n == len(MEMBERS) - 1:  # every member holds a request for it now: a branch refuses one
+            desk.reject(store.pending("1001")[0].recipient_id or 0, Requester.branch_staff())
+    texts = store.db.execute("SELECT count(*) FROM sms_outbox WHERE kind = 'verify_code' AND phone_hash = ?",
+                             [store.ref("+821040000001")]).fetchone()[0]
+    assert texts == policy.MAX_NUMBER_CODES_PER_NUMBER and len(store.pending()) == len(MEMBERS)
 
 
 def test_wrong_codes_lock_the_chat_for_an_hour_even_for_the_right_code() -> None:

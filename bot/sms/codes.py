@@ -77,6 +77,12 @@ class Codes:
     def used(self, code_id: int) -> None:
         self.db.execute("DELETE FROM sms_codes WHERE id = ?", [code_id])
 
+    def of(self, recipient_id: int, purpose: Purpose) -> list[int]:
+        """The ids of a request's live code of one purpose."""
+        rows = self.db.execute("SELECT id FROM sms_codes WHERE recipient_id = ? AND purpose = ?",
+                               [recipient_id, purpose]).fetchall()
+        return [int(i) for (i,) in rows]
+
     def drop(self, recipient_id: int, purpose: Purpose | None = None) -> list[int]:
         """Forget the codes of a request (all, or one purpose); returns their ids."""
         where, params = ("recipient_id = ?", [recipient_id]) if purpose is None else (

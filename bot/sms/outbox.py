@@ -69,6 +69,19 @@ class Outbox:
         scrub(self.db)
         return len(messages)
 
+    def sent_since(self, kind: Kind, since: dt.datetime, *, member_no: str | None = None,
+                   phone: str | None = None) -> int:
+        """Messages of `kind` queued since `since` (handed over or not), to a member or a number."""
+        where, params = ["kind = ?", "created_at > ?"], [kind, since.isoformat(timespec="seconds")]
+        if member_no is not None:
+            where.append("member_no = ?")
+            params.append(member_no)
+        if phone is not None:
+            where.append("phone_hash = ?")
+            params.append(keyed_hash(self.key, phone))
+        row = self.db.execute(f"SELECT count(*) FROM sms_outbox WHERE {' AND '.join(where)}", params).fetchone()
+        return int(row[0])
+
     def withdraw_codes(self, code_ids: Sequence[int]) -> int:
         """Unsent code messages whose code is gone (used, expired, its request withdrawn)."""
         if not code_ids:

@@ -27,6 +27,11 @@ MAX_FAILED_PROOFS_PER_MEMBER = 10
 REQUEST_WINDOW = dt.timedelta(hours=24)
 MAX_REQUESTS_PER_CHAT = 5
 MAX_REQUESTS_PER_CEO_CHAT = 20
+# Texts a stranger can make the bot send: approval codes to one member's CEO, and number codes
+# to one number, in a day. Past these the request is still stored (a branch or the CEO in chat can
+# approve it) but no further text goes out, and the requester is told nothing different.
+MAX_APPROVAL_CODES_PER_MEMBER = 5
+MAX_NUMBER_CODES_PER_NUMBER = 3
 # Throttling records older than this are of no use to any window.
 ATTEMPT_TTL = max(PROOF_WINDOW, REQUEST_WINDOW)
 

@@ -312,6 +312,7 @@ class Registry:
                            "fields=" + ",".join(_changed_fields(old, m)))
                 if old.ceo_mobile != m.ceo_mobile:
                     retired += self._retire_ceo(old, actor)
+                    self._vouch_for_new_ceo(m, actor)
         if retired:
             scrub(self.db)
         return ImportCounts(added, updated, len(members) - added - updated, retired)
@@ -325,6 +326,19 @@ class Registry:
             self._erase_row(row["id"])
             self.audit(actor, "retire_ceo", old.member_no, row["id"], digest)
         return len(rows)
+
+    def _vouch_for_new_ceo(self, member: Member, actor: str) -> None:
+        """A request still pending for the number the member list now names as CEO: the list
+        approves it and vouches for the number, so the new CEO receives as the CEO."""
+        digest = self.ref(member.ceo_mobile)
+        for row in self._rows("SELECT id FROM sms_recipients WHERE member_no = ? AND phone_hash = ?"
+                              " AND status = 'pending'", [member.member_no, digest]):
+            now = self._now()
+            self.db.execute(
+                "UPDATE sms_recipients SET role = '대표이사', name = ?, approved_by = 'member_list',"
+                " verification = 'member_list', status = 'active', requested_at = NULL, approved_at = ?,"
+                " updated_at = ? WHERE id = ?", [member.ceo_name, now, now, row["id"]])
+            self.audit(actor, "approve", member.member_no, row["id"], digest, "by the member list: the new CEO")
 
     # -- reading recipients ----------------------------------------------------------------
 

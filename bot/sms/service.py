@@ -109,12 +109,15 @@ class RecipientService:
         context = {"cooperative": self.cooperative, "company": member.company, "person": entry.name,
                    "role": entry.role, "masked": entry.masked, "hours": int(policy.CODE_TTL.total_seconds() // 3600),
                    "branch": self.directory.find(member.branch)}
-        if entry.approved_by is None:
+        day = self.registry.now() - policy.REQUEST_WINDOW
+        if entry.approved_by is None and self.outbox.sent_since(
+                "approve_code", day, member_no=member.member_no) < policy.MAX_APPROVAL_CODES_PER_MEMBER:
             code_id, code = self.codes.issue(entry.recipient_id, "approve", chat)
             self.outbox.add("approve_code", member.member_no, member.ceo_mobile,
                             render("sms_out_approve_code", code=code, **context), code_id)
             sent.append("approve")
-        if entry.verification == "typed":
+        if entry.verification == "typed" and self.outbox.sent_since(
+                "verify_code", day, phone=entry.phone) < policy.MAX_NUMBER_CODES_PER_NUMBER:
             code_id, code = self.codes.issue(entry.recipient_id, "verify", chat)
             self.outbox.add("verify_code", member.member_no, entry.phone,
                             render("sms_out_verify_code", code=code, **context), code_id)
@@ -146,6 +149,9 @@ class RecipientService:
             for match in matches:
                 self.codes.used(match.code_id)
                 self.outbox.withdraw_codes([match.code_id])  # an unsent copy has nothing left to do
+                found = self.registry.recipient(match.recipient_id)
+                if found is None or not found[0].pending:
+                    continue  # settled meanwhile (a branch, the CEO, or the member list approved it)
                 if match.purpose == "approve":
                     entry = self.registry.grant(match.recipient_id, requester, approval="code")
                 else:
@@ -162,7 +168,7 @@ class RecipientService:
         out = []
         for waiting in self.codes.waiting(chat_id):
             found = self.registry.recipient(waiting.recipient_id)
-            if found is not None:
+            if found is not None and found[0].pending:
                 out.append((found[0], waiting.purpose))
         return out
 
@@ -196,8 +202,9 @@ class RecipientService:
         return entry
 
     def _after_grant(self, entry: Recipient, requester: Requester) -> Recipient:
-        """Codes no longer needed are dropped (and their unsent messages with them); an entry
-        that became active is announced to the company."""
+        """Messages of codes no longer needed are withdrawn if still unsent (a code already sent
+        stays recognised until it expires, so typing it is not a failed proof); an entry that
+        became active is announced to the company."""
         assert entry.recipient_id is not None
         done: list[Purpose] = []
         if entry.approved_by is not None:
@@ -205,7 +212,7 @@ class RecipientService:
         if entry.verification != "typed":
             done.append("verify")
         for purpose in done:
-            self.outbox.withdraw_codes(self.codes.drop(entry.recipient_id, purpose))
+            self.outbox.withdraw_codes(self.codes.of(entry.recipient_id, purpose))
         member = self.registry.get_member(entry.member_no)
         if entry.active and member is not None:
             self._tell(member, entry, "registered", requester)
