@@ -128,12 +128,12 @@ class RecipientService:
                    proven_phone: str | None = None) -> CodeResult:
         """A code typed in chat: it approves or proves this chat's own requests, or counts as a
         failed proof (the same answer whether or not the member exists)."""
-        refs = [self.throttle.member_ref(k) for k in member_keys]
-        refs += [self.throttle.member_ref(r.member_no) for r in self._waiting_requests(chat_id)]
-        refs = list(dict.fromkeys(refs))
+        waiting = [request for request, _ in self.waiting_codes(chat_id)]
+        refs = list(dict.fromkeys([self.throttle.member_ref(k) for k in member_keys]
+                                  + [self.throttle.member_ref(r.member_no) for r in waiting]))
         # A chat proven to be the CEO of every member involved is not held to the per-member limit.
         led = {m.member_no for m in self.registry.members_led_by(proven_phone)}
-        trusted = bool(led) and all(r.member_no in led for r in self._waiting_requests(chat_id))
+        trusted = bool(led) and all(r.member_no in led for r in waiting)
         with transaction(self.db):
             if self.throttle.proof_locked(chat_id, refs, trusted=trusted):
                 return CodeResult("locked")
@@ -158,10 +158,6 @@ class RecipientService:
                     entry = self.registry.grant(match.recipient_id, requester, verification="code")
                 granted.append(self._after_grant(entry, requester))
             return CodeResult("accepted", granted=granted)
-
-    def _waiting_requests(self, chat_id: str) -> list[Recipient]:
-        found = (self.registry.recipient(c.recipient_id) for c in self.codes.waiting(chat_id))
-        return [pair[0] for pair in found if pair is not None]
 
     def waiting_codes(self, chat_id: str) -> list[tuple[Recipient, Purpose]]:
         """The requests of this chat that still wait for a code, and which code."""
