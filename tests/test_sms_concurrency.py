@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from test_sms_support import CEO_1, MEMBERS
 
-from bot.sms.registry import SCHEMA, Member, Registration, Registry, Requester
+from bot.sms.registry import Member, Registration, Registry, Requester
+from bot.sms.schema import SCHEMA
 from bot.storage import open_db
 
 WORKERS = 50

@@ -14,7 +14,8 @@ from test_sms_support import CEO_1, CEO_2, KEY, MEMBERS, OTHER, STAFF, Ticking, 
 from bot.settings import Settings
 from bot.sms import policy
 from bot.sms.key import KeyFileError, key_path
-from bot.sms.registry import SCHEMA, Member, Registration, Registry, RegistryError, Requester
+from bot.sms.registry import Member, Registration, Registry, RegistryError, Requester
+from bot.sms.schema import SCHEMA
 from bot.storage import migrate, open_db
 from bot.storage.faults import StorageFault
 
