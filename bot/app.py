@@ -7,8 +7,10 @@ capability needs of another's domain is passed in here."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import sqlite_utils
@@ -24,14 +26,21 @@ from bot.engine import Engine
 from bot.faq.capability import FaqCapability
 from bot.faq.index import FaqIndex
 from bot.faq.loading import faq_problems, load_faq
+from bot.korean.clock import Clock
 from bot.settings import Settings
-from bot.sms import registry
+from bot.sms import schema as sms_schema
 from bot.sms.capability import SmsCapability
+from bot.sms.directory import BranchContact, BranchDirectory
+from bot.sms.key import keyed_hash
 from bot.sms.registry import Registry
+from bot.sms.service import RecipientService
 from bot.storage import Step, feedback, migrate, open_db, state
 from bot.storage.datafile import DataFileError
+from bot.storage.faults import fault_of, is_storage_error
 from bot.storage.feedback import FeedbackStore
 from bot.storage.state import StateStore
+
+log = logging.getLogger(__name__)
 
 CAPABILITIES: tuple[type[Capability], ...] = (
     # Multi-step and value-bearing requests first, so "문자 그만 받을래요" registers an opt-out
@@ -54,7 +63,7 @@ def faq_actions(capabilities: Iterable[type[Capability]] = CAPABILITIES) -> dict
 DATABASE_SCHEMAS: dict[str, Sequence[Step]] = {
     "conversations": state.SCHEMA,
     "feedback": feedback.SCHEMA,
-    "sms": registry.SCHEMA,
+    "sms": sms_schema.SCHEMA,
 }
 
 
@@ -95,23 +104,48 @@ class Services:
     db: sqlite_utils.Database
     faq: FaqIndex
     feedback: FeedbackStore
+    registry: Registry
+    clock: Clock = field(default_factory=Clock)
 
 
 def load_services(settings: Settings, *, db_path: Path | str | None = "settings") -> Services:
-    """Load and validate everything; raises KnowledgeError (with every problem) on bad data."""
+    """Load and validate everything; raises KnowledgeError (with every problem) on bad data and
+    StorageFault when the database or its key file cannot be used."""
     folder = settings.knowledge_dir
     path = settings.db_path if db_path == "settings" else db_path
     # The analyser's word cache lives with the database, in the bot's own writable data folder.
-    cache = Path(path).parent / "faq-words.json" if path not in (None, ":memory:") else None
-    faq = load_faq(folder, faq_actions(), cache=cache)
+    words = Path(path).parent / "faq-words.json" if path not in (None, ":memory:") else None
+    faq = load_faq(folder, faq_actions(), cache=words)
     db = open_db(path)
-    return Services(settings=settings, knowledge_dir=folder, db=db, faq=faq, feedback=FeedbackStore(db))
+    clock = Clock(settings.now)
+    registry = Registry(db, key=settings.sms_key, clock=clock.now)
+    return Services(
+        settings=settings,
+        knowledge_dir=folder,
+        db=db,
+        faq=faq,
+        # Voters are kept as keyed hashes, keyed from the register's secret (outside the file).
+        feedback=FeedbackStore(db, clock, voter_key=keyed_hash(registry.key, "feedback voters").encode("ascii")),
+        registry=registry,
+        clock=clock,
+    )
+
+
+@cache
+def branch_directory(knowledge_dir: Path) -> BranchDirectory:
+    """The branches as the SMS domain needs them (name and phone), from the branch table."""
+    return BranchDirectory(BranchContact(b.title, b.phone) for b in load_branches(knowledge_dir / "branches.csv"))
+
+
+def recipient_service(services: Services) -> RecipientService:
+    """The SMS register's use cases, with the branch directory they give phones from."""
+    return RecipientService(services.registry, branch_directory(services.knowledge_dir))
 
 
 def build_capabilities(services: Services) -> list[Capability]:
     """One of each of CAPABILITIES, in that order, each given what it needs."""
     return [
-        SmsCapability(Registry(services.db, key=services.settings.sms_key)),
+        SmsCapability(recipient_service(services)),
         AdminCapability(services.feedback),
         DatesCapability(),
         # The gazetteer is loaded once per process, whatever the number of engines.
@@ -121,6 +155,25 @@ def build_capabilities(services: Services) -> list[Capability]:
 
 
 def build_engine(services: Services) -> Engine:
-    states = StateStore(services.db)
-    states.purge_stale()
-    return Engine(build_capabilities(services), states, services.feedback)
+    engine = Engine(build_capabilities(services), StateStore(services.db, services.clock), services.feedback,
+                    services.clock)
+    housekeeping(services)
+    return engine
+
+
+def housekeeping(services: Services) -> dict[str, int]:
+    """One round of the periodic clean-up (at start-up, then on `bot run`'s JobQueue): abandoned
+    conversations forgotten, registration requests and codes past their time erased, the
+    write-ahead log folded back. Best effort: a database that cannot be written to now (a full
+    disk) is tried again next round. Returns what was removed."""
+    try:
+        dropped = StateStore(services.db, services.clock).purge_stale()
+        upkeep = recipient_service(services).expire()
+        answers = services.feedback.forget_old_answers()
+    except Exception as exc:
+        if not is_storage_error(exc):
+            raise
+        log.warning("housekeeping skipped: the database cannot be written (%s)", fault_of(exc))
+        return {}
+    return {"conversations": dropped, "requests": upkeep.expired_requests, "codes": upkeep.expired_codes,
+            "attempts": upkeep.old_attempts, "answers": answers}

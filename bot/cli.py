@@ -8,7 +8,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import sqlite3
 import sys
 import uuid
 from collections.abc import Callable, Iterable
@@ -20,8 +19,10 @@ from bot.ops.lock import LockHeld
 from bot.ops.logs import configure_logging
 from bot.settings import Settings, SettingsError, log_format, log_level
 from bot.sms import cli as staff_cli
+from bot.sms.directory import BranchDirectory
 from bot.sms.registry import RegistryError
 from bot.storage.datafile import DataFileError
+from bot.storage.faults import EXIT_STORAGE, fault_message, is_storage_error
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -46,10 +47,13 @@ def main(argv: list[str] | None = None) -> None:
     except RegistryError as exc:  # e.g. a key that is not the database's: restarting will not help
         print(f"시작할 수 없습니다. {exc}", file=sys.stderr)
         code = 2
-    except sqlite3.DatabaseError as exc:
-        print(f"데이터베이스(BOT_DB)를 쓸 수 없어 시작할 수 없습니다({exc}). `bot health`로 확인해 주세요;"
-              " 손상되었다면 `bot restore`로 지난 백업을 복원할 수 있습니다.", file=sys.stderr)
-        code = 2
+    except Exception as exc:
+        # The database or its key file failing (full disk, read-only, corrupt, key missing):
+        # one sentence and its own exit code, never a traceback.
+        if not is_storage_error(exc):
+            raise
+        print(f"저장소 오류: {fault_message(exc, Settings.from_env().db_path)}", file=sys.stderr)
+        code = EXIT_STORAGE
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
@@ -88,9 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=20)
     report.set_defaults(handler=_report)
 
-    staff_cli.register(sub)  # members import, sms list|export|optout|optin, notices plan
+    # members import, sms list|pending|approve|reject|export|optout|optin|outbox, notices plan
+    staff_cli.register(sub, directory=_branch_directory)
     ops_cli.register(sub)  # backup, restore, health
     return parser
+
+
+def _branch_directory(settings: Settings) -> BranchDirectory:
+    """The branch table as the staff commands need it (loaded only by the commands that do)."""
+    from bot.app import branch_directory
+
+    return branch_directory(settings.knowledge_dir)
 
 
 def _default(args: argparse.Namespace) -> int:

@@ -6,24 +6,31 @@ first to the capability holding this chat's flow, then small talk, then each cap
 order, with the FAQ last. The chat's state is loaded before and saved after every turn.
 
 The menu buttons, the command list and the help menu are built from what the installed
-capabilities declare (bot.capability); the engine declares its own three commands."""
+capabilities declare (bot.capability); the engine declares its own three commands.
+
+The database is needed for conversations that remember (a flow, feedback), not for answering:
+when it cannot be written (a full disk, a read-only file) or read, questions are still answered
+and only what needed the database is refused, with one polite sentence."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from bot.capability import Capability, Command
 from bot.conversation import Button, Event, Reply, Turn
-from bot.korean import clock
+from bot.korean.clock import Clock
 from bot.korean.smalltalk import classify
+from bot.storage.faults import fault_of, is_storage_error
 from bot.storage.feedback import FeedbackStore
 from bot.storage.state import StateStore
 from bot.templates import environment, render
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # How a Korean chat question ends: "?", "~나요", "~까요", "~어요/아요", "~죠", "~는지", "~ㄴ가요".
 _QUESTION = re.compile(r"(\?|나요|까요?|[어아여해돼]요|죠|는지|가요|니까|[은는]요)\s*[.!~]*\s*$")
 MAX_TEXT_CHARS = 4000
@@ -43,8 +50,10 @@ def command_list(capabilities: Iterable[Capability | type[Capability]], *, admin
 
 
 class Engine:
-    def __init__(self, capabilities: Sequence[Capability], states: StateStore, feedback: FeedbackStore) -> None:
+    def __init__(self, capabilities: Sequence[Capability], states: StateStore, feedback: FeedbackStore,
+                 clock: Clock | None = None) -> None:
         self.capabilities = list(capabilities)
+        self.clock = clock or Clock()
         self.by_name = {c.name: c for c in self.capabilities if c.name}
         self.by_command = {cmd.name: c for c in self.capabilities for cmd in c.commands}
         self.states = states
@@ -58,21 +67,45 @@ class Engine:
                chat_type: str = "private") -> Reply:
         """Answer one event and persist the chat's state."""
         chat = str(chat_id)
-        turn = Turn(chat, event, self.states.load(chat), today or clock.today(), chat_type)
+        state = self._best_effort("load the conversation", self.states.load, chat) or {}
+        had_flow = "data" in state
+        turn = Turn(chat, event, state, today or self.clock.today(), chat_type)
         try:
             reply = self._route(turn)
-        except Exception:
+        except Exception as exc:
             # A bug must cost the member one apology, not the conversation: the state saved
             # before this turn stays as it was. Only the event's kind is logged (no text).
+            if is_storage_error(exc):
+                log.warning("a %s event in chat %s needed the database, which failed (%s)", event.kind, chat,
+                            fault_of(exc))
+                return Reply(kind="chat", text=render("storage_error"), buttons=self.menu_buttons())
             log.exception("engine failed on a %s event in chat %s", event.kind, chat)
             return Reply(kind="chat", text=render("internal_error"), buttons=self.menu_buttons())
         if reply.kind == "fallback":
             if event.kind == "text":
-                self.feedback.record(event.text, "miss")
+                self._best_effort("record a miss", self.feedback.record, event.text, "miss")
             # Nothing fitted: offer what the bot can do instead.
             reply.buttons = reply.buttons or [*self.menu_buttons(), Button("도움말", f"menu:{HELP.name}")]
-        self.states.save(chat, turn.state)
+        if reply.feedback_ref:
+            question = str(turn.state.get("last_question") or "")
+            answer = self._best_effort("record an answer", self.feedback.answered, question, reply.feedback_ref)
+            reply.feedback_ref = str(answer) if answer else None  # the buttons carry the record's number
+        self._best_effort("save the conversation", self.states.save, chat, turn.state)
+        if had_flow and "data" not in turn.state:
+            # A finished flow's scratch data (a name, a number typed before consent) is folded
+            # out of the write-ahead log too.
+            self._best_effort("scrub the log", self.states.scrub)
         return reply
+
+    def _best_effort(self, what: str, call: Callable[..., T], *args: Any) -> T | None:
+        """`call(*args)`, or None when the database fails: answering does not depend on it."""
+        try:
+            return call(*args)
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            log.warning("could not %s (%s); answered anyway", what, fault_of(exc))
+            return None
 
     # -- routing -----------------------------------------------------------------------------
 
@@ -177,11 +210,13 @@ class Engine:
         return Reply(kind="chat", text=render("help"), buttons=self.menu_buttons())
 
     def _feedback(self, turn: Turn, rest: str) -> Reply:
-        vote, _, entry_id = rest.partition(":")
-        if vote not in ("up", "down"):
+        """👍/👎 under an answer: the payload carries the answer's record number, nothing else."""
+        vote, _, ref = rest.partition(":")
+        if vote not in ("up", "down") or not ref.isdigit():
             return Reply(kind="chat", text=render("stale_button"))
-        question = str(turn.state.get("last_question") or "")
-        self.feedback.record(question or f"({entry_id})", "up" if vote == "up" else "down", entry_id or None)
+        voter = f"user:{turn.event.user_id}" if turn.event.user_id is not None else f"chat:{turn.chat_id}"
+        if not self.feedback.vote(int(ref), voter, "up" if vote == "up" else "down"):
+            return Reply(kind="chat", text=render("stale_button"))
         return Reply(kind="chat", text=render("feedback_thanks", vote=vote))
 
     def _in_flow_order(self, turn: Turn) -> list[Capability]:

@@ -20,6 +20,8 @@ LOG_FORMATS = ("text", "json")
 # The nightly backup runs at this time, Korean time (the cooperative's night).
 DEFAULT_BACKUP_TIME = dt.time(3, 0)
 DEFAULT_BACKUP_KEEP = 14
+# Korean time, for BOT_NOW without an offset (the zone database is not needed for a fixed +09:00).
+_KOREA = dt.timezone(dt.timedelta(hours=9))
 # What libraries read from the environment themselves: python-telegram-bot v22.2+ gives time
 # periods (RetryAfter.retry_after...) as timedelta once PTB_TIMEDELTA is set, and warns until then.
 LIBRARY_ENVIRONMENT = {"PTB_TIMEDELTA": "true"}
@@ -52,6 +54,8 @@ class Settings:
     backup_time: dt.time = DEFAULT_BACKUP_TIME
     # The port of the /healthz endpoint `bot run` serves (None: none).
     health_port: int | None = None
+    # BOT_NOW: the instant the bot takes for "now" (tests, scripted runs); None: the real clock.
+    now: dt.datetime | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +78,7 @@ class Settings:
             backup_keep=_parse_keep(env.get("BOT_BACKUP_KEEP", "").strip() or str(DEFAULT_BACKUP_KEEP)),
             backup_time=_parse_time("BOT_BACKUP_TIME", env.get("BOT_BACKUP_TIME", "").strip()),
             health_port=_parse_port(env.get("BOT_HEALTH_PORT", "").strip()),
+            now=_parse_now(env.get("BOT_NOW", "").strip()),
         )
 
 
@@ -103,6 +108,18 @@ def _parse_ids(raw: str) -> frozenset[int]:
             raise SettingsError(f"BOT_ADMIN_IDS 값 '{part}'은(는) 텔레그램 사용자 번호(숫자)가 아닙니다.")
         ids.add(int(part))
     return frozenset(ids)
+
+
+def _parse_now(raw: str) -> dt.datetime | None:
+    """BOT_NOW: 2026-11-22T09:30:00+09:00, or without an offset (Korean time), or a bare date
+    (its midnight in Korea)."""
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise SettingsError(f"BOT_NOW 값 '{raw}'은(는) 2026-11-22T09:30:00+09:00 같은 날짜·시각이 아닙니다.") from exc
+    return value if value.tzinfo is not None else value.replace(tzinfo=_KOREA)
 
 
 def _parse_int(name: str, raw: str) -> int:

@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.app import Services, build_engine, load_services
+from bot.app import Services, build_engine, housekeeping, load_services
 from bot.handlers.callbacks import (
     DEPS_KEY,
     BotDeps,
@@ -37,8 +37,11 @@ from bot.handlers.callbacks import (
     on_text,
     set_commands,
 )
+from bot.handlers.jobs import schedule_housekeeping
+from bot.handlers.log_redaction import redact_library_logs
 from bot.handlers.processor import ChatOrderedProcessor
 from bot.handlers.upkeep import BeatingRequest, add_upkeep, start_upkeep, stop_upkeep
+from bot.korean.clock import SEOUL
 from bot.ops.heartbeat import Heartbeat, heartbeat_path
 from bot.ops.lock import hold
 from bot.settings import Settings, SettingsError, set_library_environment
@@ -62,14 +65,18 @@ def build_application(settings: Settings, services: Services | None = None, *,
     unless given, once, and kept in bot_data for the callbacks. `request` replaces the HTTP
     client (tests pass one that never leaves the process)."""
     services = services if services is not None else load_services(settings)
-    # PTB's DEBUG lines hold whole updates and API results, shared contacts' numbers in clear.
+    # PTB's DEBUG lines hold whole updates and API results, shared contacts' numbers in clear;
+    # its CRITICAL line for an update it cannot parse holds the update: numbers masked there.
     ptb_log = logging.getLogger("telegram")
     ptb_log.setLevel(max(ptb_log.level, logging.INFO))
+    redact_library_logs()
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.telegram_token)
         .base_url(settings.api_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # tzinfo: the JobQueue's times of day are Korean time.
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
+                           tzinfo=SEOUL))
         .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
         .post_init(_post_init)
         .post_shutdown(stop_upkeep)
@@ -108,6 +115,8 @@ def build_application(settings: Settings, services: Services | None = None, *,
     # 6. Running as a service: a heartbeat on every update, the nightly backup (BOT_BACKUP_DIR),
     #    a webhook check, /healthz (BOT_HEALTH_PORT).
     add_upkeep(application, settings, heartbeat)
+    # 7. Every half hour: abandoned conversations, expired requests and codes (bot.app.housekeeping).
+    schedule_housekeeping(application, lambda: housekeeping(services))
     return application
 
 

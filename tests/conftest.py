@@ -15,8 +15,11 @@ import pytest
 from fakebotapi import TOKEN, FakeBotApi
 
 from bot.app import Services, load_services
+from bot.korean.clock import Clock
 from bot.settings import Settings
+from bot.sms.registry import Registry
 from bot.storage import open_db
+from bot.storage.feedback import FeedbackStore
 
 # python-telegram-bot v22.2+ warns (an error here) about its time periods' coming change of type
 # unless opted in; bot.telegram_app opts in too.
@@ -35,9 +38,12 @@ def base_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
 
 def services_on(base: Services, settings: Settings) -> Services:
     """`base` around the database at settings.db_path: the heavy parts are shared, and every part
-    that holds the database (stores built as Store(db)) is rebuilt on the new one."""
+    that holds the database (stores built as Store(db)) is rebuilt on the new one; the clock and
+    the stores that keep time follow settings.now (BOT_NOW)."""
     db = open_db(settings.db_path)
-    changes: dict[str, Any] = {"settings": settings, "db": db}
+    clock = Clock(settings.now)
+    changes: dict[str, Any] = {"settings": settings, "db": db, "clock": clock, "feedback": FeedbackStore(db, clock),
+                               "registry": Registry(db, key=settings.sms_key, clock=clock.now)}
     for f in dataclasses.fields(base):
         value = getattr(base, f.name)
         if f.name not in changes and getattr(value, "db", None) is base.db:

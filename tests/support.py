@@ -14,7 +14,9 @@ from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
 from bot.faq.lexicon import Lexicon
 from bot.faq.loading import load_faq
+from bot.korean.clock import Clock
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
+from bot.sms.registry import Registry
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
 
@@ -37,14 +39,19 @@ def faq_index() -> FaqIndex:
 
 
 def services(settings: Settings | None = None) -> Services:
-    """The app's services around a fresh in-memory database."""
+    """The app's services around a fresh in-memory database (the clock pinned by settings.now,
+    as BOT_NOW pins it)."""
     db = open_db(None)
+    settings = settings or Settings()
+    clock = Clock(settings.now)
     return Services(
-        settings=settings or Settings(),
+        settings=settings,
         knowledge_dir=DEFAULT_KNOWLEDGE_DIR,
         db=db,
         faq=faq_index(),
-        feedback=FeedbackStore(db),
+        feedback=FeedbackStore(db, clock),
+        registry=Registry(db, key=settings.sms_key, clock=clock.now),
+        clock=clock,
     )
 
 

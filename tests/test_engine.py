@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import Services, build_engine
 from bot.conversation import Event
+from bot.sms.registry import Registry
 from bot.storage import open_db
 from bot.storage.feedback import FeedbackStore
 from support import TODAY, engine, knowledge, press, say, services
@@ -32,7 +33,7 @@ def test_a_confident_answer_names_its_source_and_offers_feedback() -> None:
     assert reply.kind == "answer"
     assert reply.candidates[0].id == "cert-change-bank"
     assert "출처: 조합업무 Q&A" in reply.text
-    assert reply.feedback_ref == "cert-change-bank"
+    assert reply.feedback_ref is not None and reply.feedback_ref.isdigit()  # the answer's record, not its text
     assert reply.text.splitlines()[0].strip()
 
 
@@ -44,7 +45,8 @@ def test_a_suggestion_pressed_as_a_button_answers_it() -> None:
     assert [b.payload for b in reply.buttons] == [f"faq:{c.id}" for c in reply.candidates]
     chosen = press(bot, reply.buttons[0].payload)
     assert chosen.kind == "answer"
-    assert chosen.feedback_ref == reply.candidates[0].id
+    assert bot.feedback.db.execute("SELECT entry_id FROM feedback_answers WHERE id = ?",
+                                   [int(chosen.feedback_ref or 0)]).fetchone()[0] == reply.candidates[0].id
 
 
 def test_a_fallback_says_so_points_to_a_contact_and_is_logged_for_the_report() -> None:
@@ -58,11 +60,14 @@ def test_a_fallback_says_so_points_to_a_contact_and_is_logged_for_the_report() -
 
 def test_thumbs_down_is_stored_with_the_question_and_masks_numbers() -> None:
     bot = engine()
-    say(bot, "010-1234-5678 번호로 문자 안 와요 수수료 있어요?")
-    reply = press(bot, "fb:down:sms-fee")
+    first = say(bot, "010-1234-5678 번호로 문자 안 와요 수수료 있어요?")
+    # Answered outright, or one of the suggestions taken: either way an answer to vote on.
+    answer = first if first.kind == "answer" else press(bot, first.buttons[0].payload)
+    assert answer.kind == "answer"
+    reply = press(bot, f"fb:down:{answer.feedback_ref}")
     assert reply.kind == "chat"
     [line] = bot.feedback.report()
-    assert line.downvotes == 1 and line.entry_id == "sms-fee"
+    assert line.downvotes == 1 and line.entry_id == first.candidates[0].id
     assert "1234" not in line.question and "5678" in line.question
 
 
@@ -90,7 +95,7 @@ def test_state_survives_a_new_engine_on_the_same_database(tmp_path: Path) -> Non
     def fresh() -> Services:
         base = services()
         db = open_db(path)
-        return Services(base.settings, base.knowledge_dir, db, base.faq, FeedbackStore(db))
+        return Services(base.settings, base.knowledge_dir, db, base.faq, FeedbackStore(db), Registry(db))
 
     first = build_engine(fresh())
     say(first, "010 번호 말고 수수료 질문입니다", chat="42")

@@ -10,7 +10,18 @@ import os
 from pathlib import Path
 
 import pytest
-from test_sms_support import CEO_1, CEO_2, DATA, MEMBERS, STAFF, registry
+from test_sms_support import (
+    CEO_1,
+    CEO_2,
+    DATA,
+    DIRECTORY,
+    MEMBERS,
+    STAFF,
+    code_in,
+    codes_sent,
+    registry,
+    service,
+)
 
 from bot.cli import build_parser
 from bot.sms.csv_table import TableError
@@ -22,15 +33,16 @@ DAY = dt.date(2026, 11, 13)
 
 
 def store_with_people(store: Registry | None = None) -> Registry:
-    """1001: CEO and a registered staff member; 1002: CEO opted out; 1003: CEO only."""
+    """1001: CEO and a staff member the branch approved; 1002: CEO opted out; 1003: CEO only."""
     store = store or registry()
-    store.register(Registration("1001", "홍길동", "담당자", STAFF, "contact", "v1"), Requester.chat("c", STAFF))
+    store.register(Registration("1001", "홍길동", "담당자", STAFF, "staff", "v2"), Requester.branch_staff())
     store.opt_out(CEO_2, Requester.branch_staff(), "1002")
     return store
 
 
 def plan(store: Registry, path: Path = DATA / "guarantees.csv", day: dt.date = DAY):  # type: ignore[no-untyped-def]
-    return plan_day(read_guarantees(path), day, store.get_member, store.active_recipients, "기계설비건설공제조합")
+    return plan_day(read_guarantees(path), day, store.get_member, store.active_recipients, DIRECTORY,
+                    "기계설비건설공제조합")
 
 
 def test_the_day_s_notices_go_to_the_ceo_and_staff_never_to_an_opted_out_number() -> None:
@@ -46,9 +58,35 @@ def test_the_day_s_notices_go_to_the_ceo_and_staff_never_to_an_opted_out_number(
 def test_the_message_names_the_guarantee_its_end_the_notice_and_the_cooperative() -> None:
     text = plan(store_with_people()).notices[0].text
     for part in ("[기계설비건설공제조합] 보증해제 안내", "가나설비(주)", "G-2026-001", "계약보증", "50,000,000원",
-                 "2026년 11월 30일(월)", "서울지점"):
+                 "2026년 11월 30일(월)", "문의: 종로지점 ☎02-3449-2100"):
         assert part in text
     assert len(text) < 200
+
+
+def test_a_typed_number_stays_out_of_the_plan_until_its_code_is_entered() -> None:
+    store = registry()
+    desk = service(store)
+    chat = Requester.chat("c")
+    desk.request("1001", Registration("1001", "홍길동", "담당자", STAFF, "typed", "v2"), chat)
+
+    def to_1001() -> list[str | None]:
+        return [n.recipient.phone for n in plan(store).notices if n.guarantee.member_no == "1001"]
+
+    assert to_1001() == [CEO_1]
+    approval, verify = codes_sent(store)
+    desk.enter_code("c", code_in(approval))
+    assert to_1001() == [CEO_1]  # approved, not yet proven
+    desk.enter_code("c", code_in(verify))
+    assert to_1001() == [CEO_1, STAFF]
+
+
+def test_a_guarantee_number_that_reads_as_a_formula_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("보증번호,조합원번호,보증종류,보증금액,보증종료일\n=1+1,1001,계약보증,\"50,000,000\",2026-11-30\n"
+                    "-G,1001,계약보증,\"50,000,000\",2026-11-30\n", encoding="utf-8")
+    result = plan(registry(), path)
+    assert [(p.line, "=, +, -, @로 시작할 수 없습니다" in p.reason) for p in result.problems] == [(2, True), (3, True)]
+    assert result.notices == []
 
 
 def test_each_guarantee_is_planned_on_its_own_send_day_only() -> None:

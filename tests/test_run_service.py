@@ -127,17 +127,18 @@ def test_an_unusable_service_setting_is_named(name: str, value: str, said: str) 
     assert str(refused.value) == said
 
 
-async def test_bot_run_on_a_damaged_database_stops_with_exit_2_and_why(bot_env: dict[str, str]) -> None:
-    """Exit 2 is what the systemd unit does not restart on: restarting would not mend it."""
+async def test_bot_run_on_a_damaged_database_stops_with_exit_3_and_why(bot_env: dict[str, str]) -> None:
+    """Exit 3 (a storage fault) is what the systemd unit does not restart on, with 2: restarting
+    would not mend it."""
     env = {**bot_env, "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PTB_TIMEDELTA": "true"}
     Path(env["BOT_DB"]).write_bytes(b"not a database, a failing disk's leftovers" * 100)
     code, out, err = await bot("run", env=env)
-    assert (code, out) == (2, "")
-    assert err == ("데이터베이스(BOT_DB)를 쓸 수 없어 시작할 수 없습니다(file is not a database). `bot health`로"
-                   " 확인해 주세요; 손상되었다면 `bot restore`로 지난 백업을 복원할 수 있습니다.\n")
+    assert (code, out) == (3, "")
+    assert err.startswith("저장소 오류: 데이터베이스가 손상되었거나 데이터베이스 파일이 아닙니다.")
+    assert "`bot restore`" in err and err.count("\n") == 1
 
 
-def test_bot_run_with_a_key_that_is_not_the_database_s_stops_with_exit_2_and_why(
+def test_bot_run_with_a_key_that_is_not_the_database_s_stops_with_exit_3_and_why(
         bot_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     Registry(open_db(bot_env["BOT_DB"]), key=b"the first key").db.close()
     for name, value in {**bot_env, "BOT_SMS_KEY": "another key"}.items():
@@ -145,5 +146,5 @@ def test_bot_run_with_a_key_that_is_not_the_database_s_stops_with_exit_2_and_why
     monkeypatch.setattr("bot.cli.configure_logging", lambda level, fmt: None)  # leave pytest's logging be
     with pytest.raises(SystemExit) as stopped:
         main(["run"])
-    assert stopped.value.code == 2
-    assert capsys.readouterr().err.startswith("시작할 수 없습니다. 문자 수신자 저장소의 키가 데이터베이스와 맞지 않습니다.")
+    assert stopped.value.code == 3
+    assert capsys.readouterr().err.startswith("저장소 오류: 문자 수신자 저장소의 키가 데이터베이스와 맞지 않습니다.")

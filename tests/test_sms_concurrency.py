@@ -18,6 +18,7 @@ import pytest
 from test_sms_support import CEO_1, MEMBERS
 
 from bot.sms.registry import Member, Registration, Registry, Requester
+from bot.sms.schema import SCHEMA
 from bot.storage import open_db
 
 WORKERS = 50
@@ -31,14 +32,14 @@ def own_number(n: int) -> str:
 
 
 def worker(path: str, n: int, start: Any, results: Any) -> None:
-    """One member's staff: register their own number and the office's shared one, the CEO
-    opts out; every second worker then opts their own number out."""
+    """One member's staff: request their own number (shared from their phone) and the office's
+    shared one (typed), the CEO opts out; every second worker then opts their own number out."""
     start.wait(DEADLINE)
     store = Registry(open_db(path))
-    chat = Requester.chat(f"p{n}")
+    chat = Requester.chat(f"p{n}", own_number(n))
     member = MEMBERS[n % len(MEMBERS)].member_no
-    own = store.register(Registration(member, "직원", "담당자", own_number(n), "typed", "v1"), chat)[0]
-    shared = store.register(Registration("1001", "공용", "담당자", SHARED, "typed", "v1"), chat)[0]
+    own = store.register(Registration(member, "직원", "담당자", own_number(n), "contact", "v2"), chat)[0]
+    shared = store.register(Registration("1001", "공용", "담당자", SHARED, "typed", "v2"), chat)[0]
     ceo = store.opt_out(CEO_1, Requester.chat(f"ceo{n}", CEO_1))
     out = store.opt_out(own_number(n), chat) if n % 2 == 0 else None
     results.put((n, own, shared, len(ceo.changed), None if out is None else len(out.changed)))
@@ -75,8 +76,8 @@ def _file_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def replayed_status(audit: list[dict[str, Any]]) -> dict[int, str]:
     """Each recipient's status as its audit lines tell it."""
     status: dict[int, str] = {}
-    effect = {"register": "active", "reregister": "active", "ceo_row": "active", "opt_in": "active",
-              "opt_out": "opted_out", "erase": "opted_out"}
+    effect = {"register": "pending", "reregister": "pending", "ceo_row": "active", "opt_in": "active",
+              "opt_out": "opted_out", "erase": "opted_out", "approve": "active"}
     for line in audit:
         if line["recipient_id"] is not None:
             status[line["recipient_id"]] = effect[line["action"]]
@@ -102,8 +103,8 @@ def test_fifty_processes_register_and_opt_out_at_once(tmp_path: Path) -> None:
     by_phone = {(member, phone): status for _, member, phone, status in rows}
     for n in range(WORKERS):
         member = MEMBERS[n % len(MEMBERS)].member_no
-        assert by_phone[(member, own_number(n))] == ("opted_out" if n % 2 == 0 else "active")
-    assert by_phone[("1001", SHARED)] == "active"
+        assert by_phone[(member, own_number(n))] == ("opted_out" if n % 2 == 0 else "pending")
+    assert by_phone[("1001", SHARED)] == "pending"
     assert by_phone[("1001", CEO_1)] == "opted_out"
 
     audit = store.audit_log()
@@ -120,7 +121,7 @@ def test_many_processes_opening_a_new_database_agree_on_schema_and_key(tmp_path:
     run_all([CONTEXT.Process(target=first_use, args=(path, results)) for _ in range(12)])
     assert len(set(drain(results, 12))) == 1
     db = open_db(path)
-    assert db.execute("SELECT count(*) FROM schema_migrations WHERE component = 'sms'").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM schema_migrations WHERE component = 'sms'").fetchone()[0] == len(SCHEMA)
     assert not list(tmp_path.glob("*.tmp"))
 
 
@@ -128,7 +129,7 @@ BATCH = 400
 
 
 def batch_members(k: int) -> list[Member]:
-    return [Member(f"B{i:04d}", _brn(i), f"회사{k}", "김대표", f"+8210300{i:05d}", "서울지점") for i in range(BATCH)]
+    return [Member(f"B{i:04d}", _brn(i), f"회사{k}", "김대표", f"+8210300{i:05d}", "종로지점") for i in range(BATCH)]
 
 
 def _brn(i: int) -> str:
@@ -148,7 +149,7 @@ def crash_writer(path: str, ack_fd: int) -> None:
             store.import_members(lists[(n // 5) % 2])
             os.write(ack_fd, f"M {(n // 5) % 2}\n".encode())
         else:
-            store.register(Registration("1001", "직원", "담당자", own_number(n), "typed", "v1"), Requester.chat("w"))
+            store.register(Registration("1001", "직원", "담당자", own_number(n), "typed", "v2"), Requester.chat("w"))
             os.write(ack_fd, f"R {n}\n".encode())
 
 

@@ -48,15 +48,37 @@ def test_numbers_that_are_not_korean_mobiles_are_refused_with_a_reason(typed: st
         parse_mobile(typed)
 
 
-@given(st.integers(min_value=1000, max_value=9999), st.integers(min_value=0, max_value=9999),
-       st.sampled_from(["0{a}-{b}-{c}", "0{a}{b}{c}", "+82 {a} {b} {c}", "82{a}{b}{c}"]))
-def test_spellings_of_one_number_agree_and_mask_hides_the_middle(middle: int, last: int, form: str) -> None:
-    typed = form.format(a="10", b=f"{middle:04d}", c=f"{last:04d}")
-    e164 = parse_mobile(typed)
+def _outcome(typed: str) -> str:
+    """What parse_mobile makes of one spelling: the E.164 number, or the reason it refuses."""
+    try:
+        return parse_mobile(typed)
+    except FieldError as exc:
+        return f"refused: {exc}"
+
+
+@given(st.integers(min_value=1000, max_value=9999), st.integers(min_value=0, max_value=9999))
+def test_spellings_of_one_number_agree_and_mask_hides_the_middle(middle: int, last: int) -> None:
+    # What the parser guarantees is agreement: every spelling of one 010 number gives the same
+    # E.164 form, or the same refusal (phonenumbers' metadata leaves some blocks unassigned,
+    # e.g. 010-597x..599x, and those are refused however they are typed).
+    spellings = [form.format(a="10", b=f"{middle:04d}", c=f"{last:04d}")
+                 for form in ("0{a}-{b}-{c}", "0{a}{b}{c}", "+82 {a} {b} {c}", "82{a}{b}{c}", "0{a}.{b}.{c}")]
+    outcomes = {_outcome(typed) for typed in spellings}
+    assert len(outcomes) == 1, outcomes
+    [e164] = outcomes
+    if e164.startswith("refused"):
+        assert "올바른 휴대전화 번호가 아닙니다" in e164
+        return
     assert e164 == f"+8210{middle:04d}{last:04d}"
     assert national(e164) == f"010{middle:04d}{last:04d}"
     assert display_phone(e164) == f"010-{middle:04d}-{last:04d}"
     assert mask_phone(e164) == f"010-****-{last:04d}"
+
+
+def test_an_unassigned_010_block_is_refused_in_every_spelling() -> None:
+    for typed in ("010-5970-0000", "01059700000", "+82 10 5970 0000"):
+        with pytest.raises(FieldError, match="올바른 휴대전화 번호가 아닙니다"):
+            parse_mobile(typed)
 
 
 @pytest.mark.parametrize("brn", ["101-81-00016", "1018100016", " 2208100170 ", "124-81-00998"])

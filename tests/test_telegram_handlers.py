@@ -299,7 +299,8 @@ async def test_a_pressed_suggestion_is_answered_then_edited_in_place(harness: Ha
     calls = await harness.send(press_update(harness.application, f"faq:{entry}", shown))
     assert harness.methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == shown.message_id
-    assert calls[1].button_data()[-2:] == [f"fb:up:{entry}", f"fb:down:{entry}"]
+    up, down = calls[1].button_data()[-2:]  # the answer's record number, not its entry's id
+    assert up.startswith("fb:up:") and down == "fb:down:" + up.removeprefix("fb:up:") and down[8:].isdigit()
     assert harness.spy.events[-1] == Event(kind="button", payload=f"faq:{entry}", user_id=USER)
 
 
@@ -320,16 +321,18 @@ async def test_when_the_message_cannot_be_edited_the_reply_is_sent(harness: Harn
 
 
 async def test_thumbs_down_gets_a_toast_and_the_thumbs_row_goes(harness: Harness) -> None:
+    ref = harness.spy.engine.feedback.answered("질문", "a")
     rows = [[InlineKeyboardButton("관련 질문", callback_data="faq:b")],
-            [InlineKeyboardButton("👍", callback_data="fb:up:a"), InlineKeyboardButton("👎", callback_data="fb:down:a")]]
+            [InlineKeyboardButton("👍", callback_data=f"fb:up:{ref}"),
+             InlineKeyboardButton("👎", callback_data=f"fb:down:{ref}")]]
     answer = harness.shown("답", InlineKeyboardMarkup(rows))
-    calls = await harness.send(press_update(harness.application, "fb:down:a", answer))
+    calls = await harness.send(press_update(harness.application, f"fb:down:{ref}", answer))
     assert harness.methods(calls) == ["answerCallbackQuery", "editMessageReplyMarkup"]
     assert calls[0].params["text"].startswith("의견 감사합니다")
     assert len(calls[0].params["text"]) <= 200
     assert calls[1].button_data() == ["faq:b"]
     only_thumbs = harness.shown("답", InlineKeyboardMarkup(rows[1:]))
-    calls = await harness.send(press_update(harness.application, "fb:up:a", only_thumbs))
+    calls = await harness.send(press_update(harness.application, f"fb:up:{ref}", only_thumbs))
     assert "reply_markup" not in calls[1].params  # no keyboard left
 
 

@@ -141,6 +141,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(query, None, chat.id, d)
     if message is not None and can_edit(reply) and await edit_reply(context.bot, message, reply, blocked=d.blocked):
         return
+    if message is not None and not can_edit(reply) and message.reply_markup is not None:
+        # The answer comes as a new message (it brings a reply keyboard): the pressed keyboard
+        # is taken off, so its now stale buttons are not left to press.
+        await remove_buttons(context.bot, message, None, blocked=d.blocked)
     await send_reply(context.bot, chat.id, reply, blocked=d.blocked)
 
 

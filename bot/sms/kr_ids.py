@@ -10,10 +10,20 @@ import phonenumbers
 from stdnum import exceptions as stdnum_errors
 from stdnum.kr import brn as stdnum_brn
 
+from bot.korean.hangul import josa, squash
+from bot.korean.values import NO_WORDS, YES_WORDS
+
 MAX_NAME_CHARS = 40
 MAX_TEXT_CHARS = 100
 _PHONE_CHARS = re.compile(r"[0-9+\-\s().]+")
 _MEMBER_NO = re.compile(r"[0-9A-Z]{1,20}")
+# Words typed in answer to the bot, which are no one's name ("취소님은 대표이사이신가요?").
+NOT_NAMES = frozenset(squash(w) for w in (
+    *YES_WORDS, *NO_WORDS, "넵", "응", "ㅇㅇ", "ok", "yes", "no", "취소", "그만", "종료", "처음", "메뉴", "도움말",
+    "help", "cancel", "start", "동의", "동의합니다", "동의안함", "거부", "확인", "등록", "삭제", "수신거부", "조회",
+    "대표", "대표님", "대표이사", "사장", "사장님", "담당", "담당자", "직원", "경리", "실무자", "본인", "모름",
+    "몰라요", "없음", "테스트", "test",
+))
 # stdnum checks the BRN's shape but not its check digit, so the 국세청 weights are applied here.
 _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
@@ -100,10 +110,16 @@ def clean_text(text: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
 
 
 def parse_person_name(text: str, what: str = "이름") -> str:
-    """A person's name: letters, spaces and a few marks, at most MAX_NAME_CHARS."""
+    """A person's name: two or more letters (spaces and a few marks between), at most
+    MAX_NAME_CHARS, and not a word people answer the bot with (네, 취소, 대표이사...)."""
     value = clean_text(text, what, MAX_NAME_CHARS)
     if any(ch.isdigit() for ch in value):
         raise FieldError(f"{what}에는 숫자를 쓸 수 없습니다.")
     if not all(ch.isalpha() or ch in " .·-'" for ch in value):
-        raise FieldError(f"{what}은(는) 글자로만 입력해 주세요.")
+        raise FieldError(f"{josa(what, '은/는')} 글자로만 입력해 주세요.")
+    if sum(ch.isalpha() for ch in value) < 2:
+        raise FieldError(f"{josa(what, '은/는')} 두 글자 이상으로 입력해 주세요.")
+    if squash(value) in NOT_NAMES:
+        quoted = f"'{value}'" + josa(value, "은/는")[len(value):]
+        raise FieldError(f"{quoted} {josa(what, '으로/로')} 받을 수 없습니다. 사람의 {josa(what, '을/를')} 입력해 주세요.")
     return value

@@ -1,5 +1,7 @@
 """Importing the member list (조합원 명단) from a staff CSV: every row is checked first, and the
-list is stored only when all rows are good, so a half-imported list never exists."""
+list is stored only when all rows are good, so a half-imported list never exists. A row's 지점
+must be one of the cooperative's branches (the directory bot.app passes in), stored as the
+branch's own name; a 상호 a spreadsheet would read as a formula is refused."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.korean.hangul import josa
 from bot.sms.csv_table import RowProblem, Table, TableError, read_table
+from bot.sms.directory import BranchDirectory
 from bot.sms.kr_ids import FieldError, clean_text, parse_brn, parse_member_no, parse_mobile, parse_person_name
 from bot.sms.registry import ImportCounts, Member, Registry
+from bot.storage.csv_files import FORMULA_STARTS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "member_no": ("조합원번호", "회원번호", "member_number"),
@@ -42,15 +47,32 @@ class ImportReport:
         return self.counts is not None
 
 
-def parse_member(values: dict[str, str]) -> Member:
+def not_formula(value: str, what: str) -> str:
+    """Text that goes into SMS texts and staff spreadsheets, refused when it starts like a formula."""
+    if value.startswith(FORMULA_STARTS):
+        raise FieldError(f"{josa(what, '은/는')} =, +, -, @로 시작할 수 없습니다(엑셀이 수식으로 읽습니다).")
+    return value
+
+
+def parse_branch(value: str, directory: BranchDirectory) -> str:
+    """One of the cooperative's branches, as it names itself ("성남" -> "성남지점")."""
+    name = clean_text(value, "지점", 50)
+    found = directory.find(name)
+    if found is None:
+        raise FieldError(f"'{name}'{josa(name, '은/는')[len(name):]} 조합의 {len(directory)}개 지점에 없습니다."
+                         " 지점 이름을 확인해 주세요(예: 성남 또는 성남지점).")
+    return found.title
+
+
+def parse_member(values: dict[str, str], directory: BranchDirectory) -> Member:
     """One row's fields checked and normalised; FieldError lists every bad field of the row."""
     parsers: dict[str, Callable[[str], str]] = {
         "member_no": parse_member_no,
         "brn": parse_brn,
-        "company": lambda v: clean_text(v, "상호"),
+        "company": lambda v: not_formula(clean_text(v, "상호"), "상호"),
         "ceo_name": lambda v: parse_person_name(v, "대표자명"),
         "ceo_mobile": parse_mobile,
-        "branch": lambda v: clean_text(v, "지점", 50),
+        "branch": lambda v: parse_branch(v, directory),
     }
     good: dict[str, str] = {}
     reasons: list[str] = []
@@ -65,7 +87,7 @@ def parse_member(values: dict[str, str]) -> Member:
     return Member(**good)
 
 
-def check_members(table: Table, registry: Registry) -> tuple[list[Member], list[RowProblem]]:
+def check_members(table: Table, registry: Registry, directory: BranchDirectory) -> tuple[list[Member], list[RowProblem]]:
     """Every row checked, with duplicates in the file and numbers taken by another member."""
     members: list[Member] = []
     problems = list(table.problems)
@@ -73,7 +95,7 @@ def check_members(table: Table, registry: Registry) -> tuple[list[Member], list[
     seen_brn: dict[str, int] = {}
     for line, values in table.rows:
         try:
-            member = parse_member(values)
+            member = parse_member(values, directory)
         except FieldError as exc:
             problems.append(RowProblem(line, str(exc)))
             continue
@@ -98,7 +120,7 @@ def _duplicate(member: Member, line: int, seen_no: dict[str, int], seen_brn: dic
     return ""
 
 
-def import_members(registry: Registry, path: Path, actor: str = "staff") -> ImportReport:
+def import_members(registry: Registry, path: Path, directory: BranchDirectory, actor: str = "staff") -> ImportReport:
     """Check the whole file, then store all of it or none of it."""
     try:
         table = read_table(path, COLUMNS, LABELS)
@@ -106,7 +128,7 @@ def import_members(registry: Registry, path: Path, actor: str = "staff") -> Impo
         return ImportReport(file_error=str(exc))
     if not table.rows and not table.problems:
         return ImportReport(file_error="머리글만 있고 조합원 행이 없습니다.")
-    members, problems = check_members(table, registry)
+    members, problems = check_members(table, registry, directory)
     if problems:
         return ImportReport(problems, None, table.ignored_columns, table.encoding)
     try:

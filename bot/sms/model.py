@@ -9,7 +9,13 @@ from bot.korean.phones import mask_phone
 
 Role = Literal["대표이사", "담당자"]
 ROLES: tuple[Role, ...] = ("대표이사", "담당자")
-Verification = Literal["contact", "typed", "member_list", "staff"]
+# How the number was proven to belong to the person: their own contact, a code sent to it, a
+# branch's call, the member list; "typed" is not proven yet.
+Verification = Literal["contact", "typed", "code", "member_list", "staff"]
+# Who approved the recipient for the company: its CEO on file (shared contact), the CEO's code
+# typed back, a branch after calling the company, or the member list itself (the CEO).
+Approval = Literal["ceo", "code", "staff", "member_list"]
+Status = Literal["pending", "active", "opted_out"]
 Outcome = Literal["created", "reactivated", "unchanged", "held"]
 
 
@@ -45,6 +51,11 @@ class Requester:
         """A Telegram admin acting for a branch (BOT_ADMIN_IDS)."""
         return cls(f"admin:{user_id}", staff=True)
 
+    @classmethod
+    def system(cls) -> Requester:
+        """The bot itself: expiry of requests nobody approved in time."""
+        return cls("system", staff=True)
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -61,6 +72,8 @@ class Recipient:
     consent_at: str | None = None
     consent_version: str | None = None
     erased: bool = False
+    approved_by: str | None = "member_list"
+    created_at: str | None = None
 
     @property
     def masked(self) -> str:
@@ -69,6 +82,10 @@ class Recipient:
     @property
     def active(self) -> bool:
         return self.status == "active" and self.phone is not None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
 
 
 @dataclass(frozen=True)
@@ -99,6 +116,7 @@ class ImportCounts:
     added: int
     updated: int
     unchanged: int
+    retired: int = 0
 
 
 def is_already(action: str, target: Recipient) -> bool:
@@ -106,5 +124,5 @@ def is_already(action: str, target: Recipient) -> bool:
     if action == "opt_out":
         return target.status == "opted_out"
     if action == "opt_in":
-        return target.status == "active"
+        return target.status in ("active", "pending")
     return target.erased

@@ -2,7 +2,8 @@
 message per guarantee sent that day and per active recipient (000, 보증해제대상 정보 문자메시지).
 
 Which guarantees qualify and on which day is the rules calculator's business
-(rules.release_notice); this module only reads rows, asks it, and fills in the template."""
+(rules.release_notice); this module only reads rows, asks it, and fills in the template, which
+names the member's branch with its phone (the directory bot.app passes in)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from pathlib import Path
 
 from bot.korean.phones import mask_phones
 from bot.sms.csv_table import RowProblem, Table, read_table
+from bot.sms.directory import BranchDirectory
 from bot.sms.kr_ids import FieldError, clean_text, parse_member_no
+from bot.sms.members import not_formula
 from bot.sms.registry import Member, Recipient
+from bot.sms.service import DEFAULT_COOPERATIVE
 from bot.templates import render
 from rules.errors import RuleInputError
 from rules.formatting import format_date, format_won
@@ -32,7 +36,6 @@ LABELS = {
     "guarantee_no": "보증번호", "member_no": "조합원번호", "kind": "보증종류", "amount": "보증금액",
     "end_date": "보증종료일",
 }
-DEFAULT_COOPERATIVE = "조합"
 _AMOUNT = re.compile(r"\d{1,3}(,\d{3})+|\d+")
 _DATE = re.compile(r"(\d{4})[-./]?(\d{1,2})[-./]?(\d{1,2})\.?")
 
@@ -105,7 +108,7 @@ def parse_guarantee(values: dict[str, str]) -> Guarantee:
             reasons.append(str(exc))
             return None
 
-    number = attempt(lambda: clean_text(values["guarantee_no"], "보증번호", 40))
+    number = attempt(lambda: not_formula(clean_text(values["guarantee_no"], "보증번호", 40), "보증번호"))
     member_no = attempt(lambda: parse_member_no(values["member_no"]))
     kind = normalise_kind(values["kind"]) if values["kind"].strip() else None
     if kind is None:
@@ -125,7 +128,8 @@ def read_guarantees(path: Path) -> Table:
 
 
 def plan_day(table: Table, send_date: dt.date, members: Callable[[str], Member | None],
-             recipients: Callable[[str], list[Recipient]], cooperative: str = DEFAULT_COOPERATIVE) -> Plan:
+             recipients: Callable[[str], list[Recipient]], directory: BranchDirectory,
+             cooperative: str = DEFAULT_COOPERATIVE) -> Plan:
     """Every notice to send on send_date; bad rows are listed, good ones still planned."""
     plan = Plan(send_date, rows=len(table.rows), problems=list(table.problems))
     seen: dict[str, int] = {}
@@ -144,15 +148,15 @@ def plan_day(table: Table, send_date: dt.date, members: Callable[[str], Member |
             continue
         seen[guarantee.guarantee_no] = line
         try:
-            _plan_one(plan, guarantee, member, recipients, cooperative)
+            _plan_one(plan, guarantee, member, recipients, directory, cooperative)
         except RuleInputError as exc:
             plan.problems.append(RowProblem(line, exc.message))
     plan.problems.sort(key=lambda p: p.line)
     return plan
 
 
-def _plan_one(plan: Plan, guarantee: Guarantee, member: Member,
-              recipients: Callable[[str], list[Recipient]], cooperative: str) -> None:
+def _plan_one(plan: Plan, guarantee: Guarantee, member: Member, recipients: Callable[[str], list[Recipient]],
+              directory: BranchDirectory, cooperative: str) -> None:
     if not check_eligibility(guarantee.kind, guarantee.amount).eligible:
         plan.not_eligible += 1
         return
@@ -164,8 +168,9 @@ def _plan_one(plan: Plan, guarantee: Guarantee, member: Member,
     if not people:
         plan.without_recipients.append(guarantee.guarantee_no)
     for person in people:
-        text = render("notice_release", guarantee=guarantee, company=member.company, branch=member.branch,
-                      cooperative=cooperative, end=format_date(guarantee.end), amount=format_won(guarantee.amount))
+        text = render("notice_release", guarantee=guarantee, company=member.company, branch_name=member.branch,
+                      branch=directory.find(member.branch), cooperative=cooperative, end=format_date(guarantee.end),
+                      amount=format_won(guarantee.amount))
         plan.notices.append(Notice(plan.send_date, guarantee, member.company, person, text))
 
 
