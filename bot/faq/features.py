@@ -34,7 +34,7 @@ _ANSWER_HOLDS: dict[AnswerKind, re.Pattern[str]] = {
     "count": re.compile(r"\d"),
     "amount": re.compile(r"\d[\d,]*\s*(원|만원|억)|무료|없습니다|발생하지|않습니다"),
     "date": re.compile(r"\d+\s*월|\d+\s*일|\d+\.\s*\d+\.|매일|영업일|중순"),
-    "place": re.compile(r"홈페이지|메뉴|지점|www\.|사이트|창구|자료실|마이페이지|방문|우편|홈택스|은행|구청|\[|>|⇒|에서"),
+    "place": re.compile(r"홈페이지|메뉴|인터넷창구|www\.|사이트|자료실|마이페이지|지점(으로|에|에서)|영업점|방문|우편|홈택스|구청|\[|>|⇒|에서 (발급|다운로드|확인|제출|신청|조회)"),
 }
 
 
