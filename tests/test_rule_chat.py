@@ -222,10 +222,11 @@ def test_missing_end_date_is_asked_then_completed(engine: Engine) -> None:
     assert "공사이행보증이고 보증금액이 1천만원 이상(200,000,000원)" in done.text
 
 
-def test_end_date_in_the_past_is_refused_politely(engine: Engine) -> None:
+def test_an_end_date_in_the_past_still_gets_its_day_said_as_past(engine: Engine) -> None:
     reply = say(engine, "계약보증 1억 종료일 2025년 3월 3일 해제 문자 언제 와요")
-    assert "이미 지났습니다" in first_line(reply)
-    assert "확인해 주세요" in first_line(reply)
+    assert first_line(reply) == ("보증 종료일이 2025년 3월 3일(월)이면 보증해제 안내 문자 발송일은 2025년 2월 14일(금)이었습니다. "
+                                 "종료일과 발송일 모두 이미 지났습니다.")
+    assert reply.buttons == []
     corrected = say(engine, "아 2027년 3월 3일이에요")
     assert "2027년 2월 16일(화)" in first_line(corrected)
 
