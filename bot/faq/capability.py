@@ -1,14 +1,17 @@
 """Answers from the guides: the FAQ as a capability (and the suggestion buttons it offers). It
-also answers asides: a sure answer to a question asked in the middle of another flow."""
+also answers asides (a question asked in the middle of another flow), follow-ups to its last
+answer (bot.faq.followup) and inline queries."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.capability import Capability
-from bot.conversation import Button, Candidate, Reply, Turn
+from bot.conversation import Button, Candidate, Reply, Shared, Topic, Turn
+from bot.faq.followup import read_follow_up
 from bot.faq.index import FaqIndex, Match, Ranking
 from bot.faq.knowledge import Entry
+from bot.korean.discourse import is_follow_up
 from bot.templates import render
 
 # Words that mark a question about credit rating, for choosing the contact in a fallback.
@@ -16,6 +19,8 @@ _RATING_WORDS = frozenset(
     ["신용평가", "신용등급", "재무제표", "부속명세서", "원클릭", "세무대리인", "동의서", "조기경보", "신용조기경보", "감사보고서"]
 )
 MAX_QUESTION_CHARS = 500
+# Inline mode offers the runners-up scoring at least this share of the best.
+INLINE_CLOSE = 0.6
 
 
 class FaqCapability(Capability):
@@ -34,16 +39,8 @@ class FaqCapability(Capability):
         outcome = ranking.outcome
         if outcome == "answer" and ranking.best is not None:
             return self.answer(turn, ranking.best.entry, ranking)
-        candidates = [_candidate(m) for m in ranking.matches[:3]]
         if outcome == "suggest":
-            turn.state["choices"] = [c.id for c in candidates]
-            return Reply(
-                kind="suggest",
-                text=render("suggest", candidates=candidates),
-                candidates=candidates,
-                confidence=ranking.confidence,
-                buttons=[Button(_short(c.question), f"faq:{c.id}") for c in candidates],
-            )
+            return self.suggest(turn, [_candidate(m) for m in ranking.matches[:3]], ranking.confidence)
         return Reply(
             kind="fallback",
             text=render("fallback", rating=bool(set(ranking.terms) & _RATING_WORDS)),
@@ -51,13 +48,42 @@ class FaqCapability(Capability):
         )
 
     def aside(self, turn: Turn) -> Reply | None:
-        """The answer only when ranking is sure of it: lets a member ask something else in the
-        middle of a multi-step conversation without losing it."""
+        """A question asked in the middle of a multi-step conversation, which is kept: the answer
+        when ranking is sure of it, else its suggestions; None when nothing fits (the flow then
+        gets the message)."""
         ranking = self.index.rank(turn.text.strip()[:MAX_QUESTION_CHARS])
-        if ranking.outcome != "answer" or ranking.best is None:
+        if ranking.best is None or ranking.outcome == "fallback":
             return None
         turn.state["last_question"] = turn.text.strip()[:MAX_QUESTION_CHARS]
-        return self.answer(turn, ranking.best.entry, ranking)
+        if ranking.outcome == "answer":
+            return self.answer(turn, ranking.best.entry, ranking)
+        return self.suggest(turn, [_candidate(m) for m in ranking.matches[:3]], ranking.confidence)
+
+    def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
+        """"그건 어디서 해요?", "전화번호는요?" after an answer: read against that answer."""
+        last = self.index.kb.by_id.get(topic.about) if topic.owner == self.name else None
+        if last is None or not is_follow_up(turn.text):
+            return None
+        found = read_follow_up(self.index, last, turn.text.strip()[:MAX_QUESTION_CHARS])
+        if found is None:
+            return None
+        turn.state["last_question"] = turn.text.strip()[:MAX_QUESTION_CHARS]
+        if found.lines:
+            text = render("answer_part", lines=found.lines, entry=last, source=self.index.kb.source_label(last))
+            return Reply(kind="answer", text=text, confidence=1.0, feedback_ref=last.id,
+                         buttons=[Button("전체 답변 보기", f"faq:{last.id}", follow_on=True)])
+        if found.entry is not None:
+            return self.answer(turn, found.entry, found.ranking)
+        return self.suggest(turn, [_entry_candidate(e, score) for e, score in found.choices], None)
+
+    def inline(self, turn: Turn) -> list[Shared]:
+        """Inline mode: the answers of the entries ranking finds likely, best first."""
+        ranking = self.index.rank(turn.text.strip()[:MAX_QUESTION_CHARS])
+        if ranking.outcome == "fallback":
+            return []
+        top = ranking.matches[0].score
+        likely = [m for m in ranking.matches[:3] if m.score >= INLINE_CLOSE * top]
+        return [Shared(m.entry.id, m.entry.question, self.answer(turn, m.entry, ranking)) for m in likely]
 
     def on_button(self, turn: Turn, payload: str) -> Reply | None:
         entry = self.index.kb.by_id.get(payload)
@@ -66,23 +92,41 @@ class FaqCapability(Capability):
         return self.answer(turn, entry, None)
 
     def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None) -> Reply:
-        """The reply for one entry: the answer, its source, and its related questions."""
+        """The reply for one entry: the answer, its source, what it offers to do and its related
+        questions (these open a new message, leaving the answer on screen)."""
         turn.state["last_answer"] = entry.id
+        turn.remember(Topic(self.name, entry.id, actions=entry.actions))
         related = [self.index.kb.by_id[r] for r in entry.related if r in self.index.kb.by_id][:3]
         return Reply(
             kind="answer",
             text=render("answer", entry=entry, source=self.index.kb.source_label(entry)),
             candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
-            buttons=[Button(self.actions[a], f"menu:{a}") for a in entry.actions]
-            + [Button(_short(r.question), f"faq:{r.id}") for r in related],
+            buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
+            + [Button(_short(r.question), f"faq:{r.id}", follow_on=True) for r in related],
             feedback_ref=entry.id,
+        )
+
+    def suggest(self, turn: Turn, candidates: Sequence[Candidate], confidence: float | None) -> Reply:
+        """Did-you-mean: the likeliest questions as numbered choices."""
+        turn.state["choices"] = [c.id for c in candidates]
+        return Reply(
+            kind="suggest",
+            text=render("suggest", candidates=candidates),
+            candidates=list(candidates),
+            confidence=confidence,
+            buttons=[Button(_short(c.question), f"faq:{c.id}") for c in candidates],
         )
 
 
 def _candidate(match: Match) -> Candidate:
     e = match.entry
     return Candidate(id=e.id, question=e.question, answer=e.answer, score=match.score)
+
+
+def _entry_candidate(entry: Entry, score: float) -> Candidate:
+    """An entry offered for what the conversation was about rather than for a ranked message."""
+    return Candidate(id=entry.id, question=entry.question, answer=entry.answer, score=score)
 
 
 def _short(text: str, limit: int = 40) -> str:
