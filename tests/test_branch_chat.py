@@ -69,7 +69,8 @@ def test_a_place_gets_its_nearest_branches_nearest_first(bot: Engine, text: str,
     assert len(nearby) == 3 and first_branch(reply) == nearby[0].removesuffix("지점")
     if branch is not None:
         assert nearby[0] == f"{branch}지점"
-    assert reply.text.count("km") >= 3 and "전화: " in reply.text and "팩스: " in reply.text
+    assert len(re.findall(r"^\d\. \S+지점 · (?:\d+\.\dkm|바로 이 지역)$", reply.text, re.M)) == 3
+    assert "전화: " in reply.text and "팩스: " in reply.text
 
 
 def test_gangnam_has_two_branches_and_either_may_come_first(bot: Engine) -> None:
@@ -138,7 +139,8 @@ def test_branch_offers_the_location_button_and_takes_the_next_place(bot: Engine)
     reply = say(bot, "분당")
     assert reply.kind == "branch" and first_branch(reply) == "성남"
     assert reply.keyboard == "remove" and len(reply.venues) == 3
-    assert say(bot, "분당").kind != "branch"  # the flow is over
+    again = say(bot, "분당")  # the flow is over: a place alone is a new question, no keyboard to take away
+    assert again.kind == "branch" and again.keyboard is None and bot.states.load("c1").get("flow") is None
 
 
 def test_the_deep_link_and_the_menu_button_ask_too(bot: Engine) -> None:
