@@ -59,8 +59,21 @@ MAX_PICKS = 5
 
 def _reply(template: str, *, buttons: list[Button] | None = None, keyboard: Keyboard | None = None,
            **context: Any) -> Reply:
-    return Reply(kind="sms", text=render(f"sms_{template}", **context), buttons=buttons or [],
+    """A reply of the flow; its template knows the keyboard, so it mentions only buttons shown."""
+    return Reply(kind="sms", text=render(f"sms_{template}", keyboard=keyboard, **context), buttons=buttons or [],
                  keyboard=keyboard)
+
+
+def _contact(turn: Turn) -> Keyboard | None:
+    """The button sharing one's own number, where the channel has it (not the terminal)."""
+    return "contact" if turn.can_share else None
+
+
+def _private_only(turn: Turn, keyboard: Keyboard | None = None) -> Reply:
+    """In a group: a button opening the private chat at /sms, where the channel has such links."""
+    link = turn.private_link("sms")
+    return _reply("private_only", keyboard=keyboard, linked=link is not None,
+                  buttons=[Button("1:1 대화에서 열기", url=link)] if link else [])
 
 
 def _menu_buttons() -> list[Button]:
@@ -118,7 +131,7 @@ class SmsCapability(Capability):
         if turn.flow() == self.name:
             return self.proceed(turn, None)
         if turn.chat_type != "private":
-            return _reply("private_only", keyboard="remove")
+            return _private_only(turn, "remove")
         # A number shared out of the blue: ask what to do with it, keeping it as proven.
         phone = self._contact_phone(turn)
         if phone is None:
@@ -130,14 +143,14 @@ class SmsCapability(Capability):
 
     def menu(self, turn: Turn) -> Reply:
         if turn.chat_type != "private":
-            return _reply("private_only")
+            return _private_only(turn)
         return _reply("menu", shared="", buttons=_menu_buttons())
 
     def begin(self, turn: Turn, action: Intent) -> Reply:
         """Start an action, keeping a number the member proved earlier in this conversation."""
         if turn.chat_type != "private":
             turn.end_flow()
-            return _reply("private_only", keyboard="remove")
+            return _private_only(turn, "remove")
         data = turn.flow_data() if turn.flow() == self.name else {}
         # A proven number carries over to another action, but into a registration only straight
         # after it was shared: a registration started later may well be for a colleague.
@@ -219,13 +232,13 @@ class SmsCapability(Capability):
         if data.get("proven"):
             data.update(phone=data["proven"], verification="contact")
             return self._ask_consent(turn, data, "")
-        return _reply("ask_phone", reason="", keyboard="contact")
+        return _reply("ask_phone", reason="", keyboard=_contact(turn))
 
     def _step_phone(self, turn: Turn, data: dict[str, Any], payload: str | None) -> Reply:
         try:
             phone, verification = self._phone_from(turn)
         except FieldError as exc:
-            return _reply("ask_phone", reason=str(exc), keyboard="contact")
+            return _reply("ask_phone", reason=str(exc), keyboard=_contact(turn))
         data.update(phone=phone, verification=verification)
         if verification == "contact":
             data["proven"] = phone
@@ -236,7 +249,7 @@ class SmsCapability(Capability):
         outcome = self.registry.preview(data["member_no"], data["phone"], requester)
         if outcome in ("unchanged", "held"):
             turn.end_flow()
-            return _reply("registered", outcome=outcome, masked=mask_phone(data["phone"]),
+            return _reply("registered", outcome=outcome, masked=mask_phone(data["phone"]), can_share=turn.can_share,
                           company=data["company"], keyboard="remove")
         data["step"] = "consent"
         buttons = [Button("동의", "sms:agree"), Button("동의하지 않음", "sms:disagree")]
@@ -263,6 +276,7 @@ class SmsCapability(Capability):
         except RegistryError as exc:
             return Reply(kind="sms", text=f"{exc} 관할 지점으로 문의해 주세요.", keyboard="remove")
         return _reply("registered", outcome=outcome, recipient=recipient, masked=mask_phone(registration.phone),
+                      can_share=turn.can_share,
                       company=data["company"], keyboard="remove")
 
     # -- opt out, opt in, view, delete ---------------------------------------------------------
@@ -274,14 +288,14 @@ class SmsCapability(Capability):
             if e.phone and e.phone not in seen and len(picks) < MAX_PICKS:
                 seen.add(e.phone)
                 picks.append(Button(f"{e.masked} ({e.company})", f"sms:pick:{e.recipient_id}"))
-        return _reply("ask_number", reason=reason, what=ASK_WHAT[action], buttons=picks, keyboard="contact")
+        return _reply("ask_number", reason=reason, what=ASK_WHAT[action], buttons=picks, keyboard=_contact(turn))
 
     def _step_number(self, turn: Turn, data: dict[str, Any], payload: str | None) -> Reply:
         action = str(data["action"])
         if payload and payload.startswith("pick:"):
             phone = self._picked(turn, payload.removeprefix("pick:"))
             if phone is None:
-                return _reply("not_allowed", verb=CAN_WHAT[action], keyboard="contact")
+                return _reply("not_allowed", verb=CAN_WHAT[action], keyboard=_contact(turn))
             return self._resolve(turn, data, phone, proven=False)
         try:
             phone, verification = self._phone_from(turn)
@@ -304,7 +318,7 @@ class SmsCapability(Capability):
         masked = mask_phone(phone)
         if not targets:
             if not proven:
-                return _reply("not_allowed", verb=CAN_WHAT[action], keyboard="contact")
+                return _reply("not_allowed", verb=CAN_WHAT[action], keyboard=_contact(turn))
             turn.end_flow()
             return _reply("nothing_held", masked=masked, keyboard="remove")
         if action == "view":
