@@ -20,6 +20,7 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -33,9 +34,10 @@ from bot.handlers.callbacks import (
     on_command,
     on_contact,
     on_error,
+    on_inline,
     on_location,
     on_text,
-    set_commands,
+    start_up,
 )
 from bot.handlers.processor import ChatOrderedProcessor
 from bot.settings import Settings, SettingsError, set_library_environment
@@ -45,7 +47,7 @@ from bot.settings import Settings, SettingsError, set_library_environment
 set_library_environment()
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 # Chats handled at once (each chat's updates in order). Real round trips to Telegram take tens of
 # milliseconds, so a few chats must be in flight; on loopback more than a handful only adds
 # overhead (scripts/bench_telegram.py).
@@ -68,7 +70,7 @@ def build_application(settings: Settings, services: Services | None = None, *,
         .base_url(settings.api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
-        .post_init(set_commands)
+        .post_init(start_up)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -94,9 +96,11 @@ def build_application(settings: Settings, services: Services | None = None, *,
         MessageHandler(new_message & ~filters.StatusUpdate.ALL, on_text),
         # 4. Inline buttons: suggestions, choices, menu items and 👍/👎.
         CallbackQueryHandler(on_button),
+        # 5. Inline mode: "@bot 질문" in any chat offers answers to share there (BotFather /setinline).
+        InlineQueryHandler(on_inline),
     ]
     application.add_handlers(handlers)
-    # 5. Anything that still goes wrong: logged without personal data, the user told.
+    # 6. Anything that still goes wrong: logged without personal data, the user told.
     application.add_error_handler(on_error)
     return application
 
