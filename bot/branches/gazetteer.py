@@ -127,6 +127,10 @@ class Gazetteer:
         for other in matches:
             if other is not target:
                 narrowed = [p for p in places if squash(other.variant) in p.ancestors]
+                if not narrowed and (len(places) > 1 or target.tier >= 3):
+                    # "파주 운정": none of the 운정동 lies in 파주 (the name is newer than the data),
+                    # so the area the member named is the surer answer.
+                    return Resolution(other.word, _broadest(other.places), corrected=other.tier == TYPO_TIER)
                 places = narrowed or places
         return Resolution(target.word, _broadest(places), corrected=target.tier == TYPO_TIER)
 
