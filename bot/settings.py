@@ -78,7 +78,7 @@ def _parse_ids(raw: str) -> frozenset[int]:
         if not part:
             continue
         if not part.lstrip("-").isdigit():
-            raise SettingsError(f"BOT_ADMIN_IDS 값 '{part}'은(는) 텔레그램 사용자 번호(숫자)가 아닙니다.")
+            raise SettingsError(f"BOT_ADMIN_IDS에 텔레그램 사용자 번호(숫자)가 아닌 값이 있습니다: '{part}'")
         ids.add(int(part))
     return frozenset(ids)
 
@@ -87,4 +87,4 @@ def _parse_int(name: str, raw: str) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} 값 '{raw}'은(는) 숫자가 아닙니다.") from exc
+        raise SettingsError(f"{name}에는 숫자를 적어 주세요: '{raw}'") from exc

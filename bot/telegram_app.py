@@ -40,6 +40,7 @@ from bot.handlers.callbacks import (
     start_up,
 )
 from bot.handlers.processor import ChatOrderedProcessor
+from bot.korean.hangul import josa
 from bot.settings import Settings, SettingsError, set_library_environment
 
 # Opt in now to python-telegram-bot's timedelta time periods (v22.2+): RetryAfter.retry_after
@@ -110,10 +111,10 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     (BOT_WEBHOOK_SECRET, or a fresh random one per start) that Telegram sends back."""
     secret = settings.webhook_secret or secrets.token_urlsafe(32)
     if not _SECRET.fullmatch(secret):
-        raise SettingsError("BOT_WEBHOOK_SECRET은(는) 영문자, 숫자, _, - 로 된 1~256자여야 합니다.")
+        raise SettingsError(f"{josa('BOT_WEBHOOK_SECRET', '은/는')} 영문자, 숫자, _, - 로 된 1~256자여야 합니다.")
     url = urllib.parse.urlsplit(settings.webhook_url)
     if url.scheme not in ("https", "http") or not url.netloc:
-        raise SettingsError(f"BOT_WEBHOOK_URL '{settings.webhook_url}'은(는) https:// 주소가 아닙니다.")
+        raise SettingsError(f"BOT_WEBHOOK_URL {josa(repr(settings.webhook_url), '은/는')} https:// 주소가 아닙니다.")
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,

@@ -14,7 +14,7 @@ import yaml
 from kiwipiepy import Kiwi, MorphemeSet
 from rapidfuzz import fuzz, process
 
-from bot.korean.hangul import to_jamo
+from bot.korean.hangul import josa, to_jamo
 
 # Nouns, names, numbers, foreign words, roots, verb and adjective stems.
 CONTENT_TAGS = ("NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA")
@@ -68,7 +68,7 @@ def lexicon_problems(data: Any) -> list[str]:
         for word in group:
             key = str(word).lower()
             if key in seen and seen[key] != index:
-                problems.append(f"'{word}'이(가) 동의어 묶음 {seen[key]}과 {index}에 모두 있습니다.")
+                problems.append(f"{josa(repr(str(word)), '이/가')} 동의어 묶음 {josa(str(seen[key]), '과/와')} {index}에 모두 있습니다.")
             seen[key] = index
     if not isinstance(data.get("phrases") or {}, dict):
         problems.append("phrases는 '표현: 바꿀 말' 매핑이어야 합니다.")

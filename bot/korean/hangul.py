@@ -39,7 +39,8 @@ def josa(word: str, pair: str) -> str:
     """word + the particle of "은/는", "을/를", "이/가", "과/와" or "으로/로" that fits how it is read:
     the first after a final consonant (but 로 after ㄹ), the second after a vowel. Digits are read
     as Korean numbers ("2025년 3월 5일" → 이, "10" → 이 for 십) and Latin letters as their names
-    ("URL" → 이, "SMS" → 가); trailing punctuation is looked past ("동의서(신용평가용)" takes 을)."""
+    ("URL" → 이, "SMS" → 가); a closing parenthesis and quotes are looked past: the word before a
+    parenthesis chooses, as in "동의서(신용평가용)를" and "2026년 11월 13일(금)은"."""
     with_final, without = pair.split("/")
     final = _final_sound(word)
     use_with = final is not None and not (with_final == "으로" and final == "ㄹ")
@@ -58,7 +59,7 @@ _FINALS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈ�
 
 def _final_sound(word: str) -> str | None:
     """The final consonant (as a compatibility jamo) the word ends on when read, or None."""
-    letters = re.sub(r"[^0-9A-Za-z가-힣]+$", "", word)
+    letters = re.sub(r"[^0-9A-Za-z가-힣]+$", "", re.sub(r"\([^()]*\)\W*$", "", word) or word)
     if not letters:
         return None
     last = letters[-1]

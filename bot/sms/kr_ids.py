@@ -10,6 +10,8 @@ import phonenumbers
 from stdnum import exceptions as stdnum_errors
 from stdnum.kr import brn as stdnum_brn
 
+from bot.korean.hangul import josa
+
 MAX_NAME_CHARS = 40
 MAX_TEXT_CHARS = 100
 _PHONE_CHARS = re.compile(r"[0-9+\-\s().]+")
@@ -91,9 +93,9 @@ def clean_text(text: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
     """One line of free text (company, branch): NFC, trimmed, no control characters."""
     value = " ".join(unicodedata.normalize("NFC", text).split())
     if not value:
-        raise FieldError(f"{what}이(가) 비어 있습니다.")
+        raise FieldError(f"{josa(what, '이/가')} 비어 있습니다.")
     if len(value) > limit:
-        raise FieldError(f"{what}은(는) {limit}자 이내로 입력해 주세요.")
+        raise FieldError(f"{josa(what, '은/는')} {limit}자 이내로 입력해 주세요.")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in value):
         raise FieldError(f"{what}에 쓸 수 없는 문자가 들어 있습니다.")
     return value
@@ -105,5 +107,5 @@ def parse_person_name(text: str, what: str = "이름") -> str:
     if any(ch.isdigit() for ch in value):
         raise FieldError(f"{what}에는 숫자를 쓸 수 없습니다.")
     if not all(ch.isalpha() or ch in " .·-'" for ch in value):
-        raise FieldError(f"{what}은(는) 글자로만 입력해 주세요.")
+        raise FieldError(f"{josa(what, '은/는')} 글자로만 입력해 주세요.")
     return value

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.korean.hangul import josa
 from bot.sms.csv_table import RowProblem, Table, TableError, read_table
 from bot.sms.kr_ids import FieldError, clean_text, parse_brn, parse_member_no, parse_mobile, parse_person_name
 from bot.sms.registry import ImportCounts, Member, Registry
@@ -89,7 +90,7 @@ def check_members(table: Table, registry: Registry) -> tuple[list[Member], list[
 def _duplicate(member: Member, line: int, seen_no: dict[str, int], seen_brn: dict[str, int],
                registry: Registry) -> str:
     if member.member_no in seen_no:
-        return f"조합원번호 {member.member_no}이(가) {seen_no[member.member_no]}행과 겹칩니다."
+        return f"조합원번호 {josa(member.member_no, '이/가')} {seen_no[member.member_no]}행과 겹칩니다."
     if member.brn in seen_brn:
         return f"사업자등록번호가 {seen_brn[member.brn]}행과 겹칩니다."
     holder = registry.member_by_brn(member.brn)
