@@ -183,7 +183,10 @@ class Engine:
         if not asks(text) or any(ch.isdigit() for ch in text):
             return None
         for cap in self.capabilities:
-            reply = cap.aside(turn) if cap is not flow else None
+            if cap is flow:
+                continue
+            # "거기 팩스는?" leans on the topic: read it so first.
+            reply = (cap.follow_up(turn, turn.topic) if turn.topic is not None else None) or cap.aside(turn)
             if reply is not None:
                 reply.text += "\n\n" + render("flow_kept")
                 return reply
@@ -200,7 +203,7 @@ class Engine:
             return self._button(turn)
         if turn.flow() is not None and not offered:
             return None
-        return Reply(kind="chat", text=render("choose_number", number=number, labels=[label for label, _ in offered]),
+        return Reply(kind="chat", text=render("choose_number", number=number, count=len(offered)),
                      buttons=[Button(label, payload) for label, payload in offered])
 
     def _command(self, turn: Turn) -> Reply:
