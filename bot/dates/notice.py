@@ -98,13 +98,10 @@ def _notice_reply(turn: Turn, data: dict[str, Any], kinds: list[str], amount: in
     assert plan.send_date is not None
     known = set(check_eligibility(kind, stand_in).reasons)
     complete = bool(kinds) and amount is not None
-    buttons: list[Button] = []
-    if complete or plan.ended:
-        turn.end_flow()  # nothing more to ask about a guarantee that has ended
-    else:
-        turn.start_flow(NAME, **data)
-        if not kinds:
-            buttons = kind_buttons()
+    # The date is the answer: the flow ends here. A kind or an amount still unknown may follow
+    # (a kind button, "3천만원이에요"), read against the conversation's topic.
+    turn.end_flow()
+    buttons = kind_buttons() if not kinds and not plan.ended else []
     said_past = ("발송일(", "보증 종료일(")
     return rule_reply(render("rule_notice", plan=plan, fmt=format_date, lines=lines,
                              date_lines=[r for r in plan.reasons if r not in known and not r.startswith(said_past)],
