@@ -22,6 +22,7 @@ INDENT = "     "
 _UNBREAKABLE = re.compile(r"\d{4}년 \d{1,2}월 \d{1,2}일(?:\([월화수목금토일]\))?|\d{1,2}월 \d{1,2}일(?:\([월화수목금토일]\))?"
                           r"|\d+억 \d+천만원")
 _GLUE = "\u00a0"  # stands for a space inside an unbreakable phrase while wrapping
+_LIST_ITEM = re.compile(r"^(?:- |\d+\. |\s+)")
 
 
 def run_console(settings: Settings) -> int:
@@ -65,15 +66,18 @@ def show(reply: Reply, width: int | None = None) -> None:
 
 def wrap(line: str, width: int) -> list[str]:
     """A line cut at spaces into pieces at most `width` columns wide (Hangul takes two), never
-    inside a date or an amount; a word longer than the width stands on its own line."""
+    inside a date or an amount; a word longer than the width stands on its own line. The rest of
+    a list item ("- ...", "1. ...") is indented under its text."""
     glued = _UNBREAKABLE.sub(lambda m: m.group(0).replace(" ", _GLUE), line)
+    marker = _LIST_ITEM.match(glued)
+    hanging = " " * len(marker.group(0)) if marker else ""
     pieces: list[str] = []
     current = ""
     for word in glued.split(" "):
         candidate = f"{current} {word}" if current else word
-        if current and display_width(candidate) > width:
+        if current.strip() and display_width(candidate) > width:
             pieces.append(current)
-            current = word
+            current = hanging + word
         else:
             current = candidate
     pieces.append(current)

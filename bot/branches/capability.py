@@ -139,7 +139,7 @@ class BranchesCapability(Capability):
     menu_label = "📍 가까운 지점"
     menu_order = 1
     answer_button = "📍 가까운 지점 찾기"
-    help_line = '지점 찾기: 예) "분당 근처 지점", "수원지점 팩스번호", 또는 /branch 후 위치 보내기'
+    help_line = '지점 찾기: 예) "분당 근처 지점", "수원지점 팩스번호", 또는 /branch'
 
     def __init__(self, finder: BranchFinder) -> None:
         self.finder = finder
