@@ -177,3 +177,13 @@ def test_the_admin_list_fits_one_telegram_message() -> None:
     text = admin.say("/sms list").text
     assert len(text) < 4096 and "외 " in text.splitlines()[-1]
     assert "이미 받고 있습니다" in admin.say("/sms optin 010 1111 2222 1001").text  # spaces in the number
+
+
+def test_in_a_group_sms_links_into_the_private_chat_once_the_bot_knows_its_name() -> None:
+    bot = sms_engine(registry())
+    unnamed = Chat(bot, "group-1", chat_type="group").say("/sms")
+    assert unnamed.buttons == [] and unnamed.text.endswith("봇에게 직접 메시지를 보내 주세요.")
+    bot.link_base = "https://t.me/johap_bot?start="  # as Telegram's start-up sets it from getMe
+    linked = Chat(bot, "group-1", chat_type="group").say("/sms")
+    assert linked.text.endswith("아래 버튼으로 1:1 대화를 열어 주세요.")
+    assert linked.to_json()["buttons"] == [{"label": "1:1 대화에서 열기", "url": "https://t.me/johap_bot?start=sms"}]
