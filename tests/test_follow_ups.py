@@ -153,3 +153,10 @@ def test_cancelling_forgets_the_topic_too() -> None:
     say(bot, "계약보증 1억 종료일 12월 10일 해제 문자 언제")
     assert "취소할 진행 중인 대화가 없습니다" in say(bot, "취소").text
     assert say(bot, "3천만원이면요?").kind != "rule"
+
+
+def test_a_question_of_its_own_with_a_date_in_it_is_not_a_correction() -> None:
+    bot = pinned()
+    say(bot, "계약보증 1억 종료일 12월 10일 해제 문자 언제")
+    assert say(bot, "3월 5일에 지점 방문해도 되나요?").kind != "rule"
+    assert "2027년 4월 15일(목)에 발송됩니다" in say(bot, "2027년 4월 30일 종료예요").text

@@ -31,7 +31,7 @@ from bot.dates.reading import (
     rule_reply,
     says_fiscal,
 )
-from bot.korean.discourse import is_follow_up
+from bot.korean.discourse import asks, is_follow_up
 from bot.korean.values import bare_month
 from bot.templates import render
 from rules.business_days import preload
@@ -49,6 +49,8 @@ _ASKING_WORDS = ("언제", "까지", "신청", "며칠", "몇일", "날짜", "�
 _CALCULATE = ("계산", "구해줘", "구해주", "따져")
 _DATE_NOUNS = ("기간", "기한", "날짜", "발송일", "날", "일정", "유효", "만료", "언제", "며칠", "몇일")
 _HOW_WORDS = ("어떻게", "방법", "기준", "왜", "무엇", "뭐", "점수", "산정")
+# Letters and digits of a message that only gives a value ("2027년 4월 30일 종료예요").
+_MAX_VALUE_ONLY = 16
 # Words asking again about a rating just calculated, and what each asks for.
 _FOCUS_WORDS = (("validity", ("유효", "만료", "효력", "끝나")), ("window", ("신청기간", "신청", "접수", "기간")))
 _SMS_WORDS = ("문자", "sms", "메시지", "안내", "알림", "통보")
@@ -153,11 +155,13 @@ class DatesCapability(Capability):
         "그럼 6월 결산이면요?", "유효기간은요?") computes it again with the rest kept. After an
         answer offering a calculator (`deadline:notice`), a value for it runs it."""
         said = Said.parse(turn.text, turn.today)
+        if not _leans_on(said):
+            return None
         if topic.owner == self.name:
             return self._again(turn, topic, said)
         for action in topic.actions:
             command, _, name = action.partition(":")
-            if command == self.name and name in TOPICS and _adds_to(name, {}, said) and is_follow_up(said.text):
+            if command == self.name and name in TOPICS and _adds_to(name, {}, said):
                 return _run(turn, name, {"topic": name}, said)
         return None
 
@@ -195,6 +199,13 @@ class DatesCapability(Capability):
         if topic not in TOPICS or not _adds_to(topic, data, said):
             return None
         return _run(turn, topic, data, said)
+
+
+def _leans_on(said: Said) -> bool:
+    """Said against what was just calculated: a follow-up ("그럼 6월이면요?", "아니 3천만원이요") or a
+    short value that is no question of its own ("3천만원", "2027년 4월 30일 종료예요"); not
+    "3월 5일에 지점 가도 되나요?"."""
+    return is_follow_up(said.text) or (len(said.key) <= _MAX_VALUE_ONLY and not asks(said.text))
 
 
 def _adds_to(topic: str, data: dict[str, Any], said: Said) -> bool:
