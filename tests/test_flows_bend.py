@@ -6,6 +6,8 @@ numbers typed for choices, small talk, /help and /cancel."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_sms_support import MEMBERS
 
 from bot.conversation import Event, Reply
@@ -208,3 +210,22 @@ def test_help_lists_every_command_a_member_has_and_an_admin_their_own() -> None:
     assert "/report" not in member
     admin = bot.handle("t2", Event.from_text("/help", is_admin=True), today=TODAY).text
     assert "/report 답하지 못한 질문·👎 보고서 (관리자)" in admin
+
+
+# Pieces of what members type around flows and follow-ups, put together at random.
+PIECES = ["그건", "거기", "팩스는?", "전화번호는요?", "유효기간은요?", "그럼", "6월", "결산이면요?", "아니", "3천만원이요",
+          "천오백만원", "다음 달 20일", "이번달 말", "모레", "10000년", "1월 5일", "취소", "그만", "ㅋㅋ", "??", "2", "5", "12",
+          "김해", "동구", "본점", "해제 문자", "계산해줘", "마일리지", "신평", "수원지점", "근처", "지점", "/branch", "/deadline",
+          "/sms", "/cancel", "문자 그만 받고 싶어요", "수수료", "하자보증", "999만 9999원", "010-1234-5678", "평양", "어디서 해요?"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=6),
+       st.booleans())
+def test_any_conversation_gets_replies_never_the_apology(messages: list[str], press_offered: bool) -> None:
+    bot = engine()
+    for text in messages:
+        offered = bot.states.load("t1").get("offered") or []
+        reply = press(bot, offered[-1][1]) if press_offered and offered else say(bot, text)
+        assert reply.text.strip() and "문제가 생겼습니다" not in reply.text
+        assert len(reply.text) <= 4096
