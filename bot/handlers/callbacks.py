@@ -19,6 +19,7 @@ from telegram import (
     CallbackQuery,
     Chat,
     InlineQuery,
+    InlineQueryResultArticle,
     Message,
     Update,
 )
@@ -175,7 +176,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer_inline(query, results, d)
 
 
-async def _answer_inline(query: InlineQuery, results: list[Any], d: BotDeps) -> None:
+async def _answer_inline(query: InlineQuery, results: list[InlineQueryResultArticle], d: BotDeps) -> None:
     """answerInlineQuery; a query the member has already typed past is not an error."""
     answer = partial(query.answer, results, cache_time=INLINE_CACHE_SECONDS, is_personal=False)
     try:
@@ -225,7 +226,7 @@ def describe(update: object) -> str:
     """An update for the log without personal data: its id, kind and chat id."""
     if not isinstance(update, Update):
         return type(update).__name__
-    kind = next((k for k in ("message", "callback_query", "edited_message", "channel_post")
+    kind = next((k for k in ("message", "callback_query", "inline_query", "edited_message", "channel_post")
                  if getattr(update, k, None) is not None), "other")
     chat = update.effective_chat
     return f"update {update.update_id} ({kind}, chat {chat.id if chat else '-'})"
