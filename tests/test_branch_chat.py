@@ -337,3 +337,10 @@ def test_in_a_group_branch_offers_no_location_keyboard(bot: Engine) -> None:
 def test_the_full_list_button_opens_a_new_message() -> None:
     reply = say(_engine(), "수원지점 전화번호")
     assert [(b.payload, b.follow_on) for b in reply.buttons] == [("branch:list", True)]
+
+
+def test_thanks_after_branch_is_small_talk_and_the_question_stays_open(bot: Engine) -> None:
+    say(bot, "/branch")
+    thanks = say(bot, "감사합니다")
+    assert thanks.kind == "chat" and "이어서 하실 수 있습니다" in thanks.text
+    assert first_branch(say(bot, "분당")) == "성남"

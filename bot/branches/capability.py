@@ -305,9 +305,12 @@ class BranchesCapability(Capability):
             return reply
         if len(message.words) > MAX_PLACE_WORDS or "?" in message.text:
             return None  # a question for someone else; the engine keeps the flow
-        if classify(message.text) is not None:
-            turn.end_flow()  # "안녕" is a greeting here, not 화성시 안녕동
+        talk = classify(message.text)
+        if talk == "greeting":
+            turn.end_flow()  # "안녕" typed for a place is no place: not 화성시 안녕동
             return self.not_found(turn, message.text.strip())
+        if talk is not None:
+            return None  # "감사합니다": small talk for the engine, the question still open
         resolution = self.finder.gazetteer.find(message.content_words() or message.words, loose=True)
         if resolution.places:
             return self.resolved(turn, resolution)
