@@ -54,8 +54,16 @@ CAPABILITIES: tuple[type[Capability], ...] = (
 
 
 def faq_actions(capabilities: Iterable[type[Capability]] = CAPABILITIES) -> dict[str, str]:
-    """The `actions:` faq.yaml may use, each with the label of its button under an answer."""
-    return {cap.commands[0].name: cap.answer_button for cap in capabilities if cap.answer_button}
+    """The `actions:` faq.yaml may use, each with the label of its button under an answer: a
+    capability's first command ("deadline"), or that command with an argument it declares
+    ("deadline:notice", run as "/deadline notice")."""
+    actions: dict[str, str] = {}
+    for cap in capabilities:
+        command = cap.commands[0].name if cap.commands else ""
+        if cap.answer_button:
+            actions[command] = cap.answer_button
+        actions.update({f"{command}:{argument}": label for argument, label in cap.answer_actions.items()})
+    return actions
 
 
 # Every store's schema steps by component, as the stores apply them when start-up builds them.

@@ -4,15 +4,24 @@ first reply wins, so adding a capability never means editing another one.
 
 A capability declares itself once, in class attributes that can be read without building it (no
 Kiwi, no database): its commands with their help, its menu button, its line in the help menu and
-the FAQ action it serves. The menu buttons, Telegram's command list, /help and the `actions:`
-that faq.yaml may use are all built from these declarations."""
+the FAQ actions it serves. The menu buttons, Telegram's command list, /help and the `actions:`
+that faq.yaml may use are all built from these declarations.
+
+Besides the messages addressed to it, a capability may answer a follow-up to what the
+conversation was just about (`follow_up`, with the engine's `Topic`) and offer answers to share
+in inline mode (`inline`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import ClassVar
 
-from bot.conversation import Reply, Turn
+from bot.conversation import Reply, Shared, Topic, Turn
+
+# Replies worth sharing from inline mode: results, not questions back or small talk.
+SHAREABLE = frozenset({"answer", "rule", "branch"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,9 @@ class Capability:
     #: An answer of faq.yaml may offer to run the first command (`actions: [<command>]`) with a
     #: button of this label under it; "" when answers cannot offer this capability.
     answer_button: ClassVar[str] = ""
+    #: More that an answer may offer, by argument of the first command: {"notice": label} lets
+    #: faq.yaml write `actions: [deadline:notice]`, whose button runs "/deadline notice".
+    answer_actions: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def on_command(self, turn: Turn) -> Reply | None:
         """/command (turn.event.command) with its argument in turn.text."""
@@ -64,6 +76,21 @@ class Capability:
         return None
 
     def aside(self, turn: Turn) -> Reply | None:
-        """A sure reply to a question asked in the middle of another capability's flow, which
-        stays open; None when this capability is not sure (the flow then gets the message)."""
+        """A reply to a question asked in the middle of another capability's flow, which stays
+        open; None when this capability has none (the flow then gets the message)."""
         return None
+
+    def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
+        """A short message read against what the conversation was just about (`topic`, any
+        capability's): "거기 팩스는?" after a branch, "유효기간은요?" after a calculation. None
+        unless this capability can answer it better for knowing the topic."""
+        return None
+
+    def inline(self, turn: Turn) -> list[Shared]:
+        """Inline mode: answers to share for the query in turn.text (its state is thrown away).
+        By default, this capability's own reply when it claims the text with a result."""
+        reply = self.on_text(turn)
+        if reply is None or reply.kind not in SHAREABLE or turn.flow() is not None:
+            return []  # nothing, or a question back ("which month?") that cannot be shared
+        title = reply.text.strip().split("\n", 1)[0]
+        return [Shared(self.name, title, reply)]

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from bot.conversation import Event, Reply
+from bot.conversation import Event, Reply, Shared
 from bot.ops import cli as ops_cli
 from bot.ops.lock import LockHeld
 from bot.ops.logs import configure_logging
@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--choose", metavar="PAYLOAD", help="버튼 누르기")
     ask.add_argument("--location", type=_lat_lon, metavar="LAT,LON", help="위치 공유")
     ask.add_argument("--contact", metavar="PHONE", help="내 (확인된) 전화번호 공유")
+    ask.add_argument("--inline", action="store_true",
+                     help="인라인 모드(@봇 질문)의 답들을 JSON 줄로 출력 (대화 상태는 쓰지 않음)")
     ask.set_defaults(handler=_ask)
 
     run = sub.add_parser("run", help="텔레그램 봇 실행 (TELEGRAM_BOT_TOKEN 필요)")
@@ -121,6 +123,10 @@ def _ask(args: argparse.Namespace) -> int:
     services = load_services(Settings.from_env())
     engine = build_engine(services)
     today = args.today
+    if args.inline:
+        for shared in engine.best_answers(args.message, today=today):
+            print(json.dumps(_inline_json(shared), ensure_ascii=False), flush=True)
+        return 0
     if args.batch is not None:
         try:
             messages: Iterable[str] = args.batch.read_text(encoding="utf-8").splitlines()
@@ -153,8 +159,13 @@ def _plain(reply: Reply) -> str:
     lines = [reply.text]
     if reply.buttons:
         lines.append("")
-        lines.extend(f"  [{b.payload}] {b.label}" for b in reply.buttons)
+        lines.extend(f"  [{b.url or b.payload}] {b.label}" for b in reply.buttons)
     return "\n".join(lines)
+
+
+def _inline_json(shared: Shared) -> dict[str, object]:
+    """One inline result as `bot ask --inline` prints it: what Telegram would list and send."""
+    return {"id": shared.id, "title": shared.title, "kind": shared.reply.kind, "text": shared.reply.text}
 
 
 # -- chat ----------------------------------------------------------------------------------

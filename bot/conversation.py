@@ -4,23 +4,26 @@ per-turn context a capability works with (Turn). Nothing here knows about Telegr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-EventKind = Literal["text", "button", "location", "contact", "command"]
+EventKind = Literal["text", "button", "location", "contact", "command", "media"]
 ReplyKind = Literal["answer", "suggest", "fallback", "chat", "rule", "branch", "sms"]
 Keyboard = Literal["location", "contact", "remove"]
 
 
 @dataclass(frozen=True)
 class Event:
-    """One thing the user did: typed text, pressed a button, shared a location or contact, or
-    sent a /command (``command`` without the slash, ``text`` holding its argument)."""
+    """One thing the user did: typed text, pressed a button, shared a location or contact, sent a
+    /command (``command`` without the slash, ``text`` holding its argument), or sent something the
+    bot cannot read (``media``: "sticker", "voice", "photo"...)."""
 
     kind: EventKind
     text: str = ""
     payload: str = ""
     command: str = ""
+    media: str = ""
     location: tuple[float, float] | None = None
     phone: str | None = None
     user_id: int | None = None
@@ -38,8 +41,18 @@ class Event:
 
 @dataclass(frozen=True)
 class Button:
+    """A choice under a reply: pressing it sends `payload` back to the engine, or opens `url`
+    (a link, such as the deep link into the private chat) instead. A `follow_on` button asks for
+    something more (a related question, the full list): channels show its reply as a new message
+    and leave the message it sits on as it is, rather than replacing it."""
+
     label: str
-    payload: str
+    payload: str = ""
+    url: str = ""
+    follow_on: bool = False
+
+    def to_json(self) -> dict[str, str]:
+        return {"label": self.label, "url": self.url} if self.url else {"label": self.label, "payload": self.payload}
 
 
 @dataclass(frozen=True)
@@ -70,8 +83,11 @@ class Reply:
     venues: list[Venue] = field(default_factory=list)
     # A reply keyboard to show (location or contact button) or to take away.
     keyboard: Keyboard | None = None
-    # Set on FAQ answers so channels can offer 👍/👎 about this entry.
+    # Set on FAQ answers so channels can offer 👍/👎: the entry answered, which the engine turns
+    # into the number of the answer it recorded (the buttons carry that, never text).
     feedback_ref: str | None = None
+    # The FAQ entry this reply answers (kept as it is; for follow-ups and tests).
+    entry_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The fixed `bot ask --json` shape."""
@@ -83,24 +99,99 @@ class Reply:
                 for c in self.candidates
             ],
             "confidence": None if self.confidence is None else round(self.confidence, 4),
-            "buttons": [{"label": b.label, "payload": b.payload} for b in self.buttons],
+            "buttons": [b.to_json() for b in self.buttons],
         }
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What the conversation was last about, kept a while for short follow-ups ("거기 팩스는?",
+    "유효기간은요?"): the capability that answered (`owner`), what about (an entry id, a branch, a
+    calculator), the values it used, and the actions that answer offered ("deadline:notice")."""
+
+    owner: str
+    about: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    actions: tuple[str, ...] = ()
+
+    @classmethod
+    def recall(cls, stored: object, now: dt.datetime, keep: dt.timedelta) -> Topic | None:
+        """The topic Turn.remember stored, while it is younger than `keep`; None otherwise."""
+        if not isinstance(stored, dict):
+            return None
+        try:
+            at = dt.datetime.fromisoformat(str(stored["at"]))
+            topic = cls(str(stored["owner"]), str(stored["about"]), dict(stored.get("values") or {}),
+                        tuple(str(a) for a in stored.get("actions") or ()))
+        except (KeyError, TypeError, ValueError):
+            return None
+        return topic if _elapsed(at, now) <= keep else None
+
+    @classmethod
+    def recall_each(cls, stored: object, now: dt.datetime, keep: dt.timedelta) -> dict[str, Topic]:
+        """Each capability's own topic Turn.remember stored, while fresh."""
+        if not isinstance(stored, dict):
+            return {}
+        fresh = {owner: cls.recall(value, now, keep) for owner, value in stored.items()}
+        return {str(owner): topic for owner, topic in fresh.items() if topic is not None}
+
+
+def _elapsed(earlier: dt.datetime, later: dt.datetime) -> dt.timedelta:
+    """later - earlier, reading a time without a zone as UTC."""
+    if earlier.tzinfo is None:
+        earlier = earlier.replace(tzinfo=dt.UTC)
+    if later.tzinfo is None:
+        later = later.replace(tzinfo=dt.UTC)
+    return later - earlier
+
+
+@dataclass(frozen=True)
+class Shared:
+    """One answer offered in inline mode (@bot in any chat), to be shared as a message."""
+
+    id: str
+    title: str
+    reply: Reply
 
 
 @dataclass
 class Turn:
     """Everything a capability needs for one turn: the event, the chat's mutable state (saved by
-    the engine after the turn), and what "today" means for date questions."""
+    the engine after the turn), what "today" means for date questions, the kind of chat, whether
+    the channel has buttons to share a location or a contact (Telegram's private chats; not a
+    group, not the terminal), and the link into the private chat when the channel has one."""
 
     chat_id: str
     event: Event
     state: dict[str, Any]
     today: dt.date
     chat_type: str = "private"
+    can_share: bool = True
+    #: Where a link into the private chat with the bot starts ("https://t.me/<bot>?start="), or
+    #: "" when the channel has none; see private_link.
+    link_base: str = ""
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    #: The topic of the conversation before this turn, while it is fresh (set by the engine).
+    topic: Topic | None = None
+    #: Each capability's own last topic, while fresh: a calculation a member comes back to after
+    #: a question in between ("그럼 2027년 4월 30일 종료면요?") is still there.
+    topics: dict[str, Topic] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
         return self.event.text
+
+    def private_link(self, argument: str) -> str | None:
+        """A link opening the private chat with the bot at "/start <argument>", if the channel has one."""
+        return self.link_base + argument if self.link_base else None
+
+    def remember(self, topic: Topic) -> None:
+        """Keep what this reply was about, for the follow-ups of the next few minutes: as the
+        conversation's topic, and as its capability's own."""
+        stored = {"owner": topic.owner, "about": topic.about, "values": dict(topic.values),
+                  "actions": list(topic.actions), "at": self.now.isoformat(timespec="seconds")}
+        self.state["topic"] = stored
+        self.state.setdefault("topics", {})[topic.owner] = stored
 
     def flow(self) -> str | None:
         """The capability holding a multi-step conversation in this chat, if any."""

@@ -105,7 +105,7 @@ def _parse_ids(raw: str) -> frozenset[int]:
         if not part:
             continue
         if not part.lstrip("-").isdigit():
-            raise SettingsError(f"BOT_ADMIN_IDS 값 '{part}'은(는) 텔레그램 사용자 번호(숫자)가 아닙니다.")
+            raise SettingsError(f"BOT_ADMIN_IDS에 텔레그램 사용자 번호(숫자)가 아닌 값이 있습니다: '{part}'")
         ids.add(int(part))
     return frozenset(ids)
 
@@ -118,7 +118,7 @@ def _parse_now(raw: str) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(raw)
     except ValueError as exc:
-        raise SettingsError(f"BOT_NOW 값 '{raw}'은(는) 2026-11-22T09:30:00+09:00 같은 날짜·시각이 아닙니다.") from exc
+        raise SettingsError(f"BOT_NOW에는 2026-11-22T09:30:00+09:00 같은 날짜·시각을 적어 주세요: '{raw}'") from exc
     return value if value.tzinfo is not None else value.replace(tzinfo=_KOREA)
 
 
@@ -126,13 +126,13 @@ def _parse_int(name: str, raw: str) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} 값 '{raw}'은(는) 숫자가 아닙니다.") from exc
+        raise SettingsError(f"{name}에는 숫자를 적어 주세요: '{raw}'") from exc
 
 
 def _parse_keep(raw: str) -> int:
     keep = _parse_int("BOT_BACKUP_KEEP", raw)
     if keep < 1:
-        raise SettingsError(f"BOT_BACKUP_KEEP 값 '{raw}'은(는) 1 이상이어야 합니다(남겨 둘 백업 수).")
+        raise SettingsError(f"BOT_BACKUP_KEEP에는 1 이상의 숫자(남겨 둘 백업 수)를 적어 주세요: '{raw}'")
     return keep
 
 
@@ -143,7 +143,7 @@ def _parse_time(name: str, raw: str) -> dt.time:
     try:
         return dt.time(int(hour), int(minute))
     except ValueError as exc:
-        raise SettingsError(f"{name} 값 '{raw}'은(는) 시:분 형식(예: 03:00)이 아닙니다.") from exc
+        raise SettingsError(f"{name}에는 03:00 같은 시:분을 적어 주세요: '{raw}'") from exc
 
 
 def _parse_port(raw: str) -> int | None:
@@ -151,5 +151,5 @@ def _parse_port(raw: str) -> int | None:
         return None
     port = _parse_int("BOT_HEALTH_PORT", raw)
     if not 0 < port < 65536:
-        raise SettingsError(f"BOT_HEALTH_PORT 값 '{raw}'은(는) 1~65535 사이의 포트 번호가 아닙니다.")
+        raise SettingsError(f"BOT_HEALTH_PORT에는 1~65535 사이의 포트 번호를 적어 주세요: '{raw}'")
     return port

@@ -20,6 +20,7 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -33,15 +34,17 @@ from bot.handlers.callbacks import (
     on_command,
     on_contact,
     on_error,
+    on_inline,
     on_location,
     on_text,
-    set_commands,
+    start_up,
 )
 from bot.handlers.jobs import schedule_housekeeping
 from bot.handlers.log_redaction import redact_library_logs
 from bot.handlers.processor import ChatOrderedProcessor
 from bot.handlers.upkeep import BeatingRequest, add_upkeep, start_upkeep, stop_upkeep
 from bot.korean.clock import SEOUL
+from bot.korean.hangul import josa
 from bot.ops.heartbeat import Heartbeat, heartbeat_path
 from bot.ops.lock import hold
 from bot.settings import Settings, SettingsError, set_library_environment
@@ -51,7 +54,7 @@ from bot.settings import Settings, SettingsError, set_library_environment
 set_library_environment()
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 # Chats handled at once (each chat's updates in order). Real round trips to Telegram take tens of
 # milliseconds, so a few chats must be in flight; on loopback more than a handful only adds
 # overhead (scripts/bench_telegram.py).
@@ -108,9 +111,11 @@ def build_application(settings: Settings, services: Services | None = None, *,
         MessageHandler(new_message & ~filters.StatusUpdate.ALL, on_text),
         # 4. Inline buttons: suggestions, choices, menu items and 👍/👎.
         CallbackQueryHandler(on_button),
+        # 5. Inline mode: "@bot 질문" in any chat offers answers to share there (BotFather /setinline).
+        InlineQueryHandler(on_inline),
     ]
     application.add_handlers(handlers)
-    # 5. Anything that still goes wrong: logged without personal data, the user told.
+    # 6. Anything that still goes wrong: logged without personal data, the user told.
     application.add_error_handler(on_error)
     # 6. Running as a service: a heartbeat on every update, the nightly backup (BOT_BACKUP_DIR),
     #    a webhook check, /healthz (BOT_HEALTH_PORT).
@@ -121,8 +126,9 @@ def build_application(settings: Settings, services: Services | None = None, *,
 
 
 async def _post_init(application: TelegramApp) -> None:
-    """Before the first update: the command menu, and /healthz when asked for."""
-    await set_commands(application)
+    """Before the first update: links into the private chat and the command menu (start_up), and
+    /healthz when asked for."""
+    await start_up(application)
     await start_upkeep(application)
 
 
@@ -131,10 +137,10 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     (BOT_WEBHOOK_SECRET, or a fresh random one per start) that Telegram sends back."""
     secret = settings.webhook_secret or secrets.token_urlsafe(32)
     if not _SECRET.fullmatch(secret):
-        raise SettingsError("BOT_WEBHOOK_SECRET은(는) 영문자, 숫자, _, - 로 된 1~256자여야 합니다.")
+        raise SettingsError(f"{josa('BOT_WEBHOOK_SECRET', '은/는')} 영문자, 숫자, _, - 로 된 1~256자여야 합니다.")
     url = urllib.parse.urlsplit(settings.webhook_url)
     if url.scheme not in ("https", "http") or not url.netloc:
-        raise SettingsError(f"BOT_WEBHOOK_URL '{settings.webhook_url}'은(는) https:// 주소가 아닙니다.")
+        raise SettingsError(f"BOT_WEBHOOK_URL {josa(repr(settings.webhook_url), '은/는')} https:// 주소가 아닙니다.")
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,

@@ -123,6 +123,17 @@ def is_rating_valid(statements_fiscal_year_end: date, on: date) -> bool:
     return rating_validity(statements_fiscal_year_end, on).valid
 
 
+def schedule_for_window_year(month: int, window_year: int) -> RatingSchedule:
+    """The schedule of "N월 결산" whose regular window opens in `window_year` ("12월 결산인데
+    내년 신청기간": the window of next year, from this year's 결산)."""
+    if not 1 <= month <= 12:
+        raise RuleInputError("결산월은 1월부터 12월 사이로 알려 주세요.")
+    same_year = rating_schedule(month_end(window_year, month))
+    if same_year.window_start.year == window_year:
+        return same_year
+    return rating_schedule(month_end(window_year - 1, month))
+
+
 def next_schedule_for_month(month: int, today: date) -> MonthSchedule:
     """The next window for "N월 결산" that has not closed by `today`, with the previous one."""
     if not 1 <= month <= 12:

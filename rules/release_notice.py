@@ -88,6 +88,7 @@ class NoticePlan:
     already_past: bool
     reasons: tuple[str, ...]
     source: str = RELEASE_NOTICE
+    ended: bool = False  # the guarantee itself has ended: everything is said in the past
 
 
 def find_kinds(text: str) -> tuple[str, ...]:
@@ -133,17 +134,15 @@ def notice_date(end: date) -> date:
 
 
 def plan_notice(kind: str, amount: int, end: date, today: date) -> NoticePlan:
-    """Eligibility and send date of one guarantee's release SMS, judged on `today`."""
-    if end < today:
-        raise RuleInputError(
-            f"보증 종료일 {format_date(end)}은 이미 지났습니다. 종료일을 다시 확인해 주세요."
-        )
+    """Eligibility and send date of one guarantee's release SMS, judged on `today`. A guarantee
+    that has already ended still gets its day (the notice went out, or would have, then)."""
     eligibility = check_eligibility(kind, amount)
+    ended = end < today
     nominal = end - timedelta(days=NOTICE_DAYS)
     reasons = list(eligibility.reasons)
     if not eligibility.eligible:
         return NoticePlan(
-            eligibility.kind, amount, end, today, False, nominal, None, False, False, tuple(reasons)
+            eligibility.kind, amount, end, today, False, nominal, None, False, False, tuple(reasons), ended=ended
         )
     send = notice_date(end)
     moved = send != nominal
@@ -157,9 +156,12 @@ def plan_notice(kind: str, amount: int, end: date, today: date) -> NoticePlan:
     else:
         reasons.append(f"종료일 15일 전인 {format_date(send)}에 보냅니다.")
     past = send < today
-    if past:
+    if ended:
+        reasons.append(f"보증 종료일({format_date(end)})이 이미 지나, 발송일({format_date(send)})도 지난 날짜입니다.")
+    elif past:
         reasons.append(f"발송일({format_date(send)})이 이미 지났습니다.")
-    return NoticePlan(eligibility.kind, amount, end, today, True, nominal, send, moved, past, tuple(reasons))
+    return NoticePlan(eligibility.kind, amount, end, today, True, nominal, send, moved, past, tuple(reasons),
+                      ended=ended)
 
 
 def _days_back(start: date, stop: date) -> list[date]:

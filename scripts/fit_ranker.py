@@ -111,8 +111,7 @@ def predict(index: FaqIndex, examples: Sequence[Example], model: RankerModel) ->
     for example in examples:
         judgement = index.judge(example.evidence, model)
         top3 = [int(i) for i in judgement.order[:3]]
-        sure = judgement.topic is None and FaqIndex._has_evidence(example.evidence.scores, top3[0])
-        confidence = model.confidence(judgement.gate) if sure else 0.0
+        confidence = index.confidence(example.evidence, judgement, model)
         out.append(Prediction(example, top3, confidence, correct(index, example, top3[0], judgement.companion),
                               bool(example.right[top3].any())))
     return out

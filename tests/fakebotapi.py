@@ -6,6 +6,9 @@ it for real. The server records every call, lets a test inject what users do (me
 button presses, locations, contacts, group messages) and wait, with a bound, for what the bot
 sent back; it can be told to fail the next calls of a method with 429 (retry_after) or 403.
 
+It also takes stickers and other messages without text (``media``) and inline queries
+(``inline_query``, answered with ``answerInlineQuery``).
+
 Adding a method is one line, either for every server::
 
     FakeBotApi.METHODS["sendPhoto"] = lambda api, p: api.bot_message(p, photo=[])
@@ -249,6 +252,25 @@ class FakeBotApi:
         if contact_user_id is not None:
             contact["user_id"] = contact_user_id
         return self.inject({"message": self._user_message(chat_id, user_id, chat_type, contact=contact)})
+
+    def media(self, chat_id: int, kind: str, *, user_id: int | None = None, chat_type: str = "private",
+              reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A message with no text: a sticker, a voice message, a photo..."""
+        content: dict[str, Any] = {
+            "sticker": {"file_id": "st-1", "file_unique_id": "st-1u", "width": 512, "height": 512,
+                        "is_animated": False, "is_video": False, "type": "regular", "emoji": "👍"},
+            "voice": {"file_id": "vo-1", "file_unique_id": "vo-1u", "duration": 3},
+            "photo": [{"file_id": "ph-1", "file_unique_id": "ph-1u", "width": 90, "height": 90}],
+        }[kind]
+        msg = self._user_message(chat_id, user_id, chat_type, **{kind: content})
+        if reply_to is not None:
+            msg["reply_to_message"] = reply_to
+        return self.inject({"message": msg})
+
+    def inline_query(self, user_id: int, query: str) -> dict[str, Any]:
+        """"@bot <query>" typed in some chat: an inline query from `user_id`."""
+        inline = {"id": f"iq-{next(self._query_ids)}", "from": self.user(user_id), "query": query, "offset": ""}
+        return self.inject({"inline_query": inline})
 
     def press(self, message: dict[str, Any], data: str, *, user_id: int | None = None) -> dict[str, Any]:
         """Press the inline button with callback_data `data` under one of the bot's messages."""
@@ -495,6 +517,7 @@ FakeBotApi.METHODS.update({
     "editMessageText": lambda api, p: api.edit_message(p, text=p["text"]),
     "editMessageReplyMarkup": lambda api, p: api.edit_message(p),
     "answerCallbackQuery": True,
+    "answerInlineQuery": True,
     "sendChatAction": True,
     "setMyCommands": _set_commands,
     "getMyCommands": lambda api, p: api.commands.get(

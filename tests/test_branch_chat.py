@@ -69,7 +69,8 @@ def test_a_place_gets_its_nearest_branches_nearest_first(bot: Engine, text: str,
     assert len(nearby) == 3 and first_branch(reply) == nearby[0].removesuffix("지점")
     if branch is not None:
         assert nearby[0] == f"{branch}지점"
-    assert reply.text.count("km") >= 3 and "전화: " in reply.text and "팩스: " in reply.text
+    assert len(re.findall(r"^\d\. \S+지점 · (?:\d+\.\dkm|바로 이 지역)$", reply.text, re.M)) == 3
+    assert "전화: " in reply.text and "팩스: " in reply.text
 
 
 def test_gangnam_has_two_branches_and_either_may_come_first(bot: Engine) -> None:
@@ -138,7 +139,8 @@ def test_branch_offers_the_location_button_and_takes_the_next_place(bot: Engine)
     reply = say(bot, "분당")
     assert reply.kind == "branch" and first_branch(reply) == "성남"
     assert reply.keyboard == "remove" and len(reply.venues) == 3
-    assert say(bot, "분당").kind != "branch"  # the flow is over
+    again = say(bot, "분당")  # the flow is over: a place alone is a new question, no keyboard to take away
+    assert again.kind == "branch" and again.keyboard is None and bot.states.load("c1").get("flow") is None
 
 
 def test_the_deep_link_and_the_menu_button_ask_too(bot: Engine) -> None:
@@ -264,3 +266,81 @@ def test_any_text_gets_a_branch_reply_or_is_passed_on(text: str, in_flow: bool) 
 def test_a_general_question_about_branches_asks_where_the_member_is(bot: Engine, text: str) -> None:
     reply = say(bot, text)
     assert reply.kind == "branch" and reply.keyboard == "location" and "지역 이름" in reply.text
+
+
+# -- issue 12: places as members write them ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, where, branch", [
+    ("김해", "경상남도 김해시", "부산"), ("김해시", "경상남도 김해시", "부산"), ("분당", "경기도 성남시 분당구", "성남"),
+    ("해운대", "부산광역시 해운대구", "부산"), ("제주도", "제주특별자치도", "제주"), ("원주요", "강원특별자치도 원주시", "원주"),
+])
+def test_a_place_name_alone_is_a_branch_question(bot: Engine, text: str, where: str, branch: str) -> None:
+    reply = say(bot, text)
+    assert reply.kind == "branch" and reply.text.startswith(where) and first_branch(reply) == branch
+    assert reply.keyboard is None  # no location keyboard was shown, none to take away
+
+
+def test_a_place_name_of_several_places_alone_is_a_choice(bot: Engine) -> None:
+    reply = say(bot, "동구")
+    assert reply.text.startswith("'동구'는 여러 곳(6곳)에 있습니다.")
+    assert len([b for b in reply.buttons if b.payload.startswith("branch:place:")]) == 6
+
+
+@pytest.mark.parametrize("text", ["신용", "기장", "수정", "중앙", "평양", "본사 이전한 것도 적어요", "서면 제출 가능한가요"])
+def test_words_that_are_also_places_are_not_taken_alone(bot: Engine, text: str) -> None:
+    assert say(bot, text).kind != "branch"
+
+
+@pytest.mark.parametrize("text", ["본점", "서울 본점", "본사 어디예요"])
+def test_the_head_office_is_said_honestly_with_seouls_branches(bot: Engine, text: str) -> None:
+    reply = say(bot, text)
+    assert reply.kind == "branch"
+    assert reply.text.splitlines()[0] == ("안내자료의 전국 지점 연락처에는 본점(본사)이 따로 나와 있지 않아, 서울특별시의 지점을 "
+                                          "안내해 드립니다. 신용평가 문의는 신용평가팀(02-3449-8738)으로 하시면 됩니다.")
+    assert {v.title for v in reply.venues} <= {f"{b.name}지점" for b in FINDER.branches if b.sido == "서울특별시"}
+
+
+@pytest.mark.parametrize("text, quoted", [("평양", "'평양'은"), ("도쿄", "'도쿄'는"), ("안녕", "'안녕'은")])
+def test_after_branch_no_korean_place_is_not_found_not_the_closest_sounding(bot: Engine, text: str,
+                                                                             quoted: str) -> None:
+    say(bot, "/branch")
+    reply = say(bot, text)
+    assert reply.text.splitlines()[0] == f"{quoted} 국내 지역 이름에서 찾지 못했습니다."
+
+
+def test_a_branch_in_the_place_itself_is_right_here_not_zero_km(bot: Engine) -> None:
+    reply = say(bot, "목포 주변 지점")
+    assert reply.text.splitlines()[0] == "전라남도 목포시에서 가장 가까운 지점은 바로 이 지역에 있는 목포지점입니다."
+    assert "1. 목포지점 · 바로 이 지역" in reply.text and "0.0km" not in reply.text
+
+
+def test_a_location_at_sea_near_the_coast_finds_the_nearest_branch(bot: Engine) -> None:
+    reply = share(bot, 33.24, 126.56)  # off 서귀포항
+    assert reply.text.splitlines()[0] == ("보내 주신 위치는 바다 위로, 가장 가까운 육지는 제주특별자치도 서귀포시 서귀동입니다(약 1km). "
+                                          "그곳에서 가장 가까운 지점은 제주지점입니다(약 24.9km).")
+    assert reply.venues[0].title == "제주지점" and len(reply.venues) == 3
+
+
+def test_without_share_buttons_branch_asks_for_a_place_name_only(bot: Engine) -> None:
+    reply = bot.handle("c1", Event.from_text("/branch"), today=TODAY, can_share=False)
+    assert reply.keyboard is None and "버튼" not in reply.text.splitlines()[0]
+    assert reply.text.splitlines()[0] == ("가까운 지점을 찾아 드리겠습니다. 계신 지역 이름을 적어 주세요"
+                                          "(위도·경도를 \"37.36, 127.11\"처럼 적으셔도 됩니다).")
+
+
+def test_in_a_group_branch_offers_no_location_keyboard(bot: Engine) -> None:
+    reply = bot.handle("g1", Event.from_text("/branch"), today=TODAY, chat_type="supergroup")
+    assert reply.keyboard is None and "위치 보내기 버튼" not in reply.text
+
+
+def test_the_full_list_button_opens_a_new_message() -> None:
+    reply = say(_engine(), "수원지점 전화번호")
+    assert [(b.payload, b.follow_on) for b in reply.buttons] == [("branch:list", True)]
+
+
+def test_thanks_after_branch_is_small_talk_and_the_question_stays_open(bot: Engine) -> None:
+    say(bot, "/branch")
+    thanks = say(bot, "감사합니다")
+    assert thanks.kind == "chat" and "이어서 하실 수 있습니다" in thanks.text
+    assert first_branch(say(bot, "분당")) == "성남"

@@ -123,6 +123,21 @@ def test_typos_within_reason_are_corrected_only_when_allowed(places: Gazetteer, 
     assert resolution.found is not None and resolution.found.key == key
 
 
+@pytest.mark.parametrize("words", [["평양"], ["평향"]])
+def test_a_short_name_with_another_first_consonant_is_another_name(places: Gazetteer, words: list[str]) -> None:
+    assert places.find(words, loose=True).places == ()  # not 경북 영양군
+
+
+def test_a_name_newer_than_the_data_gives_the_area_named_with_it(places: Gazetteer) -> None:
+    assert _place(places, "파주", "운정", loose=True).full_name == "경기도 파주시"  # not 광주 or 강릉 운정동
+
+
+def test_a_point_at_sea_near_the_coast_has_a_coast_and_far_out_none(finder: BranchFinder) -> None:
+    coast = finder.coast_near(33.24, 126.56, 30.0)
+    assert coast is not None and coast[0].full_name == "제주특별자치도 서귀포시 서귀동" and coast[1] < 1.0
+    assert finder.coast_near(36.0, 125.5, 30.0) is None
+
+
 @pytest.mark.parametrize("words", [[], [""], ["도쿄"], ["뉴욕"], ["123"], ["!!"], ["abc"]])
 def test_what_is_no_korean_place_is_not_found(places: Gazetteer, words: list[str]) -> None:
     assert places.find(words, loose=True).places == ()

@@ -67,7 +67,7 @@ async def test_branch_offers_the_location_button(fake_api: FakeBotApi, bot: Any)
     assert button["request_location"] is True and "위치" in button["text"]
     assert asked.markup.get("one_time_keyboard") is True
     # One message cannot carry a reply keyboard and inline buttons: the list button follows.
-    assert choices.button_data() == ["branch:list"]
+    assert choices.button_data() == ["+branch:list"]  # follow-on: a new message
     assert fake_api.calls_of("sendVenue", since=since) == []
 
 
@@ -86,7 +86,7 @@ async def test_a_shared_location_gets_the_nearest_branches_as_text_and_pins(fake
     assert "031-253-1501" in text.text and "031-271-3066" in text.text  # phone and fax in the text
     # The location keyboard is taken away (riding on the first pin; the text keeps its button).
     assert pins[0].markup == REMOVE and all(p.markup == {} for p in pins[1:])
-    assert text.button_data() == ["branch:list"]
+    assert text.button_data() == ["+branch:list"]  # follow-on: a new message
     assert text.at < pins[0].at  # the text first, then the pins
 
 
@@ -122,7 +122,7 @@ async def test_a_typed_place_out_of_the_blue_gets_pins_and_no_keyboard_change(fa
     assert [p.params["title"] for p in pins] == titles_in_text(text.text)
     assert pins[0].params["title"] == "부산지점"
     # No reply keyboard was ever shown in this chat: nothing to take away.
-    assert all(p.markup == {} for p in pins) and text.button_data() == ["branch:list"]
+    assert all(p.markup == {} for p in pins) and text.button_data() == ["+branch:list"]  # follow-on: a new message
 
 
 async def test_a_branch_by_name_answers_its_fax(fake_api: FakeBotApi, bot: Any) -> None:

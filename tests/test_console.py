@@ -8,6 +8,7 @@ import pytest
 
 import bot.app
 from bot import console
+from bot.console import display_width, wrap
 from bot.settings import Settings
 from support import services
 
@@ -34,3 +35,32 @@ def test_end_of_input_ends_the_chat(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("builtins.input", closed)
     monkeypatch.setattr(bot.app, "load_services", lambda settings: services())
     assert console.run_console(Settings()) == 0
+
+
+def test_the_terminal_never_asks_for_a_button_it_lacks(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    typed: Iterator[str] = iter(["/branch", "수원지점", "/sms", "5", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    monkeypatch.setattr(bot.app, "load_services", lambda settings: services())
+    assert console.run_console(Settings()) == 0
+    out = capsys.readouterr().out
+    assert "계신 지역 이름을 적어 주세요" in out
+    assert "위치 보내기" not in out and "연락처 공유" not in out
+    assert "삭제하실 휴대전화 번호를 확인하겠습니다." in out  # "5" picked the fifth choice of /sms
+    assert "이 대화에서 등록하신 번호를 입력하시거나" in out
+
+
+@pytest.mark.parametrize("width", [24, 40, 60])
+def test_long_lines_wrap_at_the_width_without_splitting_a_date(width: int) -> None:
+    line = ("- 종료일 15일 전인 2026년 12월 25일(금)이 영업일이 아니어서(12/25 기독탄신일) 직전 영업일인 "
+            "2026년 12월 24일(목)에 미리 보냅니다.")
+    pieces = wrap(line, width)
+    assert " ".join(p.strip() for p in pieces) == line
+    assert all(display_width(p) <= width for p in pieces if " " in p.strip())
+    for date in ("2026년 12월 25일(금)이", "2026년 12월 24일(목)에"):
+        assert any(date in p for p in pieces)
+    assert all(p.startswith("  ") for p in pieces[1:])  # the rest of a list item stands under its text
+
+
+def test_hangul_takes_two_columns() -> None:
+    assert display_width("가나 ab") == 7

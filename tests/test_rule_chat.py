@@ -222,10 +222,11 @@ def test_missing_end_date_is_asked_then_completed(engine: Engine) -> None:
     assert "공사이행보증이고 보증금액이 1천만원 이상(200,000,000원)" in done.text
 
 
-def test_end_date_in_the_past_is_refused_politely(engine: Engine) -> None:
+def test_an_end_date_in_the_past_still_gets_its_day_said_as_past(engine: Engine) -> None:
     reply = say(engine, "계약보증 1억 종료일 2025년 3월 3일 해제 문자 언제 와요")
-    assert "이미 지났습니다" in first_line(reply)
-    assert "확인해 주세요" in first_line(reply)
+    assert first_line(reply) == ("보증 종료일이 2025년 3월 3일(월)이면 보증해제 안내 문자 발송일은 2025년 2월 14일(금)이었습니다. "
+                                 "종료일과 발송일 모두 이미 지났습니다.")
+    assert reply.buttons == []
     corrected = say(engine, "아 2027년 3월 3일이에요")
     assert "2027년 2월 16일(화)" in first_line(corrected)
 
@@ -384,3 +385,56 @@ def test_command_with_an_argument(engine: Engine) -> None:
 
 def test_help_menu_lists_the_capability(engine: Engine) -> None:
     assert "날짜 계산" in engine.handle("c1", Event.from_text("/help"), today=TODAY).text
+
+
+# -- issue 12: amounts and dates as people write them ------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("계약보증 천오백만원 종료일 2027년 1월 20일 해제 문자 언제", "계약보증이고 보증금액이 1천만원 이상(15,000,000원)이라 대상입니다."),
+    ("선급금보증 일억오천만원, 2027년 1월 20일 끝나요. 해제 문자 언제?", "선급금보증이고 보증금액이 1천만원 이상(150,000,000원)이라 대상입니다."),
+    ("계약보증 3천5백만원 2027.1.20 종료 해제문자", "계약보증이고 보증금액이 1천만원 이상(35,000,000원)이라 대상입니다."),
+    ("지급보증 1억2천 2027.1.20 종료 해제문자", "지급보증이고 보증금액이 1천만원 이상(120,000,000원)이라 대상입니다."),
+])
+def test_amounts_in_words_decide_eligibility(engine: Engine, text: str, line: str) -> None:
+    assert f"- {line}" in rule(say(engine, text))
+
+
+def test_one_won_short_of_ten_million_is_not_eligible(engine: Engine) -> None:
+    reply = say(engine, "계약보증 999만 9999원 종료일 2027.3.3 해제문자")
+    assert first_line(reply) == "보증금액이 1천만원 미만(9,999,999원)이라 대상이 아닙니다."
+
+
+def test_a_five_digit_year_is_refused_not_read_as_next_year(engine: Engine) -> None:
+    reply = say(engine, "보증 종료 10000년 1월 5일 해제 문자")
+    assert first_line(reply) == "10000년은 날짜로 볼 수 없는 연도입니다. 연도를 다시 확인해 주세요(예: 2027년)."
+
+
+@pytest.mark.parametrize(("text", "send"), [
+    ("다음 달 15일 끝나는 선급금보증 5천만원 문자 언제", "2026년 11월 30일(월)"),
+    ("계약보증 1억 이번 달 말 종료, 해제 문자 언제 와요", "2026년 11월 13일(금)"),
+    ("계약보증 1억 모레 끝나는데 해제 문자는요?", "2026년 11월 9일(월)"),
+])
+def test_end_dates_said_against_today(engine: Engine, text: str, send: str) -> None:
+    assert send in first_line(say(engine, text))
+
+
+def test_next_years_window_for_a_december_year_end_is_next_years(engine: Engine) -> None:
+    reply = say(engine, "12월 결산인데 내년 신청기간 알려주세요")
+    assert first_line(reply) == ("2026년 12월 31일(목) 결산이면 정기 신청기간은 2027년 4월 1일(목)부터 "
+                                 "2027년 6월 10일(목)까지입니다.")
+
+
+def test_this_years_fiscal_year_and_next_years_application(engine: Engine) -> None:
+    reply = say(engine, "12월 결산이에요. 올해 결산으로 내년에 신평 신청할 때 기간이 어떻게 되나요?", today=date(2026, 12, 14))
+    assert "2027년 4월 1일(목)부터 2027년 6월 10일(목)까지" in first_line(reply)
+    assert "- 직전 결산으로 받은 등급 유효기한: 2027년 6월 30일(수)" in reply.text
+
+
+@pytest.mark.parametrize(("text", "earned", "until"), [
+    ("오늘 발급받은 보증서 마일리지 언제까지", "2026년 11월 22일(일)", "2027년 11월 22일(월)"),
+    ("지난달 10일에 보증서 발급받아서 쌓인 문자 마일리지, 언제까지 써야 돼요?", "2026년 10월 10일(토)", "2027년 10월 10일(일)"),
+    ("어제 적립된 마일리지 유효기간", "2026년 11월 21일(토)", "2027년 11월 21일(일)"),
+])
+def test_mileage_earned_on_a_day_said_against_today(engine: Engine, text: str, earned: str, until: str) -> None:
+    assert first_line(say(engine, text)).startswith(f"{earned}에 적립된 마일리지는 {until}까지 쓰실 수 있습니다.")

@@ -16,6 +16,7 @@ from rules.credit_rating import (
     rating_schedule,
     rating_valid_until,
     rating_validity,
+    schedule_for_window_year,
 )
 from rules.errors import RuleInputError
 
@@ -143,3 +144,20 @@ def test_next_window_not_closed_and_previous_closed(month: int, today: date) -> 
     result = next_schedule_for_month(month, today)
     assert result.upcoming.window_end >= today
     assert result.previous.window_end < today
+
+
+@pytest.mark.parametrize(("month", "window_year", "fye", "start"), [
+    (12, 2027, date(2026, 12, 31), date(2027, 4, 1)),  # "12월 결산인데 내년 신청기간": this year's 결산
+    (3, 2027, date(2027, 3, 31), date(2027, 7, 1)),
+    (8, 2027, date(2027, 8, 31), date(2027, 12, 1)),
+    (9, 2027, date(2026, 9, 30), date(2027, 1, 1)),
+    (11, 2018, date(2017, 11, 30), date(2018, 3, 1)),
+])
+def test_the_schedule_whose_window_opens_in_a_year(month: int, window_year: int, fye: date, start: date) -> None:
+    schedule = schedule_for_window_year(month, window_year)
+    assert (schedule.fiscal_year_end, schedule.window_start) == (fye, start)
+
+
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=2000, max_value=2090))
+def test_the_window_of_the_year_asked_opens_in_that_year(month: int, year: int) -> None:
+    assert schedule_for_window_year(month, year).window_start.year == year

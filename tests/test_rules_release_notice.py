@@ -134,9 +134,10 @@ def test_plan_send_date_already_past() -> None:
     assert "이미 지났습니다" in plan.reasons[-1]
 
 
-def test_plan_end_date_in_past_is_refused() -> None:
-    with pytest.raises(RuleInputError, match="이미 지났습니다"):
-        plan_notice("계약", 50_000_000, date(2026, 11, 30), today=date(2026, 12, 1))
+def test_plan_for_a_guarantee_already_ended_still_gives_its_day_in_the_past() -> None:
+    plan = plan_notice("계약", 50_000_000, date(2026, 11, 30), today=date(2026, 12, 1))
+    assert (plan.ended, plan.already_past, plan.send_date) == (True, True, date(2026, 11, 13))
+    assert plan.reasons[-1] == "보증 종료일(2026년 11월 30일(월))이 이미 지나, 발송일(2026년 11월 13일(금))도 지난 날짜입니다."
 
 
 def test_preload_builds_each_year_once() -> None:

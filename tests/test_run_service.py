@@ -115,11 +115,11 @@ def test_the_service_settings_are_read_from_the_environment() -> None:
 
 
 @pytest.mark.parametrize("name, value, said", [
-    ("BOT_BACKUP_KEEP", "0", "BOT_BACKUP_KEEP 값 '0'은(는) 1 이상이어야 합니다(남겨 둘 백업 수)."),
-    ("BOT_BACKUP_KEEP", "many", "BOT_BACKUP_KEEP 값 'many'은(는) 숫자가 아닙니다."),
-    ("BOT_BACKUP_TIME", "25:00", "BOT_BACKUP_TIME 값 '25:00'은(는) 시:분 형식(예: 03:00)이 아닙니다."),
-    ("BOT_BACKUP_TIME", "새벽", "BOT_BACKUP_TIME 값 '새벽'은(는) 시:분 형식(예: 03:00)이 아닙니다."),
-    ("BOT_HEALTH_PORT", "70000", "BOT_HEALTH_PORT 값 '70000'은(는) 1~65535 사이의 포트 번호가 아닙니다."),
+    ("BOT_BACKUP_KEEP", "0", "BOT_BACKUP_KEEP에는 1 이상의 숫자(남겨 둘 백업 수)를 적어 주세요: '0'"),
+    ("BOT_BACKUP_KEEP", "many", "BOT_BACKUP_KEEP에는 숫자를 적어 주세요: 'many'"),
+    ("BOT_BACKUP_TIME", "25:00", "BOT_BACKUP_TIME에는 03:00 같은 시:분을 적어 주세요: '25:00'"),
+    ("BOT_BACKUP_TIME", "새벽", "BOT_BACKUP_TIME에는 03:00 같은 시:분을 적어 주세요: '새벽'"),
+    ("BOT_HEALTH_PORT", "70000", "BOT_HEALTH_PORT에는 1~65535 사이의 포트 번호를 적어 주세요: '70000'"),
 ])
 def test_an_unusable_service_setting_is_named(name: str, value: str, said: str) -> None:
     with pytest.raises(SettingsError) as refused:

@@ -176,13 +176,22 @@ def test_names_that_are_answers_commands_or_numbers_are_refused() -> None:
     _, chat = setup()
     chat.say("수신자 추가")
     chat.say("1001")
-    for typed, reason in (("네", "두 글자 이상"), ("취소", "'취소'는 성함으로 받을 수 없습니다"),
-                          ("대표이사", "성함으로 받을 수 없습니다"), ("아니요", "성함으로 받을 수 없습니다"),
-                          ("12345", "숫자"), ("동의합니다", "성함으로 받을 수 없습니다")):
+    for typed, reason in (("네", "두 글자 이상"), ("대표이사", "성함으로 받을 수 없습니다"),
+                          ("아니요", "성함으로 받을 수 없습니다"), ("12345", "숫자"),
+                          ("동의합니다", "성함으로 받을 수 없습니다")):
         reply = chat.say(typed)
         assert reason in reply.text, (typed, reply.text)
         assert "대표이사이신가요" not in reply.text
     assert "홍길동님은 대표이사이신가요" in chat.say("홍길동").text
+
+
+def test_cancel_typed_where_a_name_is_asked_ends_the_request_and_is_no_name() -> None:
+    _, chat = setup()
+    chat.say("수신자 추가")
+    chat.say("1001")
+    reply = chat.say("취소")
+    assert "취소했습니다" in reply.text and "대표이사이신가요" not in reply.text
+    assert "대표이사이신가요" not in chat.say("홍길동").text  # the request is over
 
 
 def test_three_malformed_member_numbers_end_the_attempt_politely() -> None:

@@ -411,3 +411,11 @@ def test_clock_of_the_store_drives_expiry_of_codes() -> None:
     chat.say("/sms 코드")
     assert "코드가 맞지 않습니다" in chat.say(code_in(approval)).text
     assert store.pending("1001")
+def test_in_a_group_sms_links_into_the_private_chat_once_the_bot_knows_its_name() -> None:
+    bot = sms_engine(registry())
+    unnamed = Chat(bot, "group-1", chat_type="group").say("/sms")
+    assert unnamed.buttons == [] and unnamed.text.endswith("봇에게 직접 메시지를 보내 주세요.")
+    bot.link_base = "https://t.me/johap_bot?start="  # as Telegram's start-up sets it from getMe
+    linked = Chat(bot, "group-1", chat_type="group").say("/sms")
+    assert linked.text.endswith("아래 버튼으로 1:1 대화를 열어 주세요.")
+    assert linked.to_json()["buttons"] == [{"label": "1:1 대화에서 열기", "url": "https://t.me/johap_bot?start=sms"}]

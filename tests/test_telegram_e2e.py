@@ -22,7 +22,7 @@ from fakebotapi import BOT_USERNAME, Call, FakeBotApi
 from bot.app import Services, build_engine
 from bot.conversation import Event, Reply
 from bot.engine import Engine
-from bot.handlers.render import plan
+from bot.handlers.render import callback_data, plan
 from bot.settings import Settings
 
 USER = 1001
@@ -102,7 +102,7 @@ async def test_start_greets_in_html_with_the_menu(fake_api: FakeBotApi, bot: Any
     assert call.text == html_of(expected)
     assert call.params["parse_mode"] == "HTML"
     assert call.text.startswith("<b>")
-    assert call.button_data() == [b.payload for b in expected.buttons]
+    assert call.button_data() == [callback_data(b) for b in expected.buttons]
 
 
 @pytest.mark.parametrize("argument", ["branch", "sms"])

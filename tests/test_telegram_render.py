@@ -18,18 +18,21 @@ from telegram import (
 )
 
 from bot.app import Services
-from bot.conversation import Button, Reply, Venue
+from bot.conversation import Button, Reply, Shared, Venue
 from bot.handlers.callbacks import describe
 from bot.handlers.delivery import seconds
 from bot.handlers.processor import ChatOrderedProcessor
 from bot.handlers.render import (
     MAX_CALLBACK_DATA,
+    callback_data,
     can_edit,
     feedback_payloads,
     feedback_toast,
     inline_keyboard,
+    inline_result,
     keyboard_shown_after,
     plan,
+    pressed,
     settle_keyboard,
     split_text,
     tg_len,
@@ -184,3 +187,36 @@ async def test_one_chats_updates_run_in_order_while_other_chats_go_ahead() -> No
     release.set()
     await asyncio.gather(first, second)
     assert log[3:] == ["a1 end", "a2 start", "a2 end"]
+
+
+# -- issue 12: follow-on and link buttons, groups, inline results ---------------------------------
+
+
+def test_a_follow_on_buttons_data_is_marked_and_read_back() -> None:
+    related = Button("관련 질문", "faq:sms-fee", follow_on=True)
+    choice = Button("제안", "faq:sms-fee")
+    assert (callback_data(related), callback_data(choice)) == ("+faq:sms-fee", "faq:sms-fee")
+    assert pressed("+faq:sms-fee") == ("faq:sms-fee", True)
+    assert pressed("faq:sms-fee") == ("faq:sms-fee", False)
+
+
+def test_a_link_button_opens_its_url() -> None:
+    markup = inline_keyboard([Button("1:1 대화에서 열기", url="https://t.me/johap_bot?start=sms")])
+    assert markup is not None
+    assert markup.to_dict() == {"inline_keyboard": [[{"text": "1:1 대화에서 열기", "url": "https://t.me/johap_bot?start=sms"}]]}
+
+
+def test_a_group_gets_one_venue_at_most() -> None:
+    pins = [Venue(37.0 + n, 127.0, f"{n}지점", "주소") for n in range(3)]
+    reply = Reply(kind="branch", text="가까운 지점", venues=pins)
+    assert len([o for o in plan(reply) if o.venue]) == 3
+    assert [o.venue.title for o in plan(reply, group=True) if o.venue] == ["0지점"]
+
+
+def test_an_inline_result_carries_the_whole_answer_as_html() -> None:
+    reply = Reply(kind="answer", text="아니요, 수수료는 없습니다 <무료>.\n- 자세히\n\n출처: 안내")
+    result = inline_result(Shared("rating-fee", "신용평가 수수료가 있나요?", reply)).to_dict()
+    assert result["id"] == "rating-fee" and result["title"] == "신용평가 수수료가 있나요?"
+    assert result["description"] == "아니요, 수수료는 없습니다 <무료>."
+    assert result["input_message_content"] == {
+        "message_text": "<b>아니요, 수수료는 없습니다 &lt;무료&gt;.</b>\n- 자세히\n\n<i>출처: 안내</i>", "parse_mode": "HTML"}

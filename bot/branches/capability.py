@@ -16,13 +16,19 @@ from bot.branches.data import Branch, valid_coordinates
 from bot.branches.finder import BranchFinder, Nearby
 from bot.branches.gazetteer import Place, Resolution
 from bot.capability import Capability, Command
-from bot.conversation import Button, Keyboard, Reply, Turn, Venue
+from bot.conversation import Button, Keyboard, Reply, Topic, Turn, Venue
 from bot.korean.hangul import josa, squash
+from bot.korean.smalltalk import classify
 from bot.templates import render
 
 SOURCE = "2017년도 신용평가 업무안내, 전국 지점 연락처"
 MAX_CHOICES = 8
 MAX_PLACE_WORDS = 4  # "경기도 성남시 분당구 정자동"; longer text after /branch is a question
+# A shared location at sea this close to land still finds the nearest branches (서귀포항 앞바다).
+COAST_KM = 30.0
+# The guides list no head office; asked for one, the branches of this 시도 are shown.
+HEAD_OFFICE_WORDS = ("본점", "본사")
+HEAD_OFFICE_AREA = "11"  # 서울특별시
 # Words that put a place in the message: "분당 근처", "창원 사는데", "해운대 쪽".
 _NEAR_CUES = ("근처", "가까운", "가까이", "가깝", "가까워", "주변", "인근", "부근", "근방", "사는데", "살아", "살고",
               "사는곳", "쪽")
@@ -133,7 +139,7 @@ class BranchesCapability(Capability):
     menu_label = "📍 가까운 지점"
     menu_order = 1
     answer_button = "📍 가까운 지점 찾기"
-    help_line = '지점 찾기: 예) "분당 근처 지점", "수원지점 팩스번호", 또는 /branch 후 위치 보내기'
+    help_line = '지점 찾기: 예) "분당 근처 지점", "수원지점 팩스번호", 또는 /branch'
 
     def __init__(self, finder: BranchFinder) -> None:
         self.finder = finder
@@ -161,9 +167,9 @@ class BranchesCapability(Capability):
         action, _, arg = payload.partition(":")
         if action == "place" and arg in self.finder.gazetteer.places:
             turn.end_flow()
-            return self.near_place(self.finder.gazetteer.places[arg], keyboard="remove")
+            return self.near_place(turn, self.finder.gazetteer.places[arg], keyboard="remove")
         if action == "info" and arg in self.finder.by_name:
-            return self.info([self.finder.by_name[arg]], [])
+            return self.info(turn, [self.finder.by_name[arg]], [])
         if action == "list":
             return self.full_list()
         if action == "ask":
@@ -176,7 +182,18 @@ class BranchesCapability(Capability):
             return None
         turn.end_flow()
         lat, lon = turn.event.location
-        return self.near_point(lat, lon)
+        return self.near_point(turn, lat, lon)
+
+    def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
+        """"거기 팩스는?", "주소는요?" after a branch was shown: that branch's fields."""
+        if topic.owner != self.name:
+            return None
+        message = _Message.read(turn.text)
+        fields = message.fields()
+        shown = [self.finder.by_name[n] for n in topic.values.get("branches", ()) if n in self.finder.by_name]
+        if not fields or not shown or message.content_words() or self._branches_meant(message):
+            return None  # not about the branch just shown, or about another one
+        return self.info(turn, shown[:1], fields)
 
     # -- reading a message ------------------------------------------------------------------
 
@@ -184,17 +201,40 @@ class BranchesCapability(Capability):
         """The reply when the message is about branches or places, else None."""
         point = _typed_coordinates(message.text)
         if point is not None:
-            return self.near_point(*point)
+            return self.near_point(turn, *point)
         if message.wants_list and not self._branches_meant(message):
             return self.full_list()
         branches = self._branches_meant(message)
         if branches:
-            return self.info(branches, message.fields())
+            return self.info(turn, branches, message.fields())
+        if message.has(HEAD_OFFICE_WORDS):
+            return self._head_office(turn, message)
         if message.near or (message.mentions_branch and "어디" in message.squashed):
             return self._near_words(turn, message)
         if message.mentions_branch:
             return self._branch_word_only(turn, message)
-        return None
+        return self._place_alone(turn, message)
+
+    def _place_alone(self, turn: Turn, message: _Message) -> Reply | None:
+        """A message that is only a place ("김해", "분당", "제주도", "동구"): where the nearest
+        branches are. Only names as written count here, no typos."""
+        words = message.content_words()
+        if not words or len(message.words) > MAX_PLACE_WORDS or "?" in message.text:
+            return None
+        if any(self.finder.gazetteer.match_word(w) is None for w in words):
+            return None
+        return self.resolved(turn, self.finder.gazetteer.find(words))
+
+    def _head_office(self, turn: Turn, message: _Message) -> Reply | None:
+        """"본점", "서울 본점": the guides list no head office, so say so and show the branches
+        of the place named (of Seoul, where the cooperative's numbers are, when none is)."""
+        words = [w for w in message.content_words() if not w.startswith(HEAD_OFFICE_WORDS)]
+        if len(message.words) > MAX_PLACE_WORDS or any(self.finder.gazetteer.match_word(w) is None for w in words):
+            return None  # "본사 이전한 것도 적어요" is a question about a form
+        found = self.finder.gazetteer.find(words).found if words else None
+        place = found or self.finder.gazetteer.places[HEAD_OFFICE_AREA]
+        turn.end_flow()
+        return self.near_place(turn, place, note=render("branch_head_office", where=place.full_name))
 
     def _branches_meant(self, message: _Message) -> list[Branch]:
         """Branches asked about by name: "수원지점", "수원 지점", or "광주 전화번호"; never when a
@@ -234,7 +274,7 @@ class BranchesCapability(Capability):
             return None
         # Words right before the cue were meant as a place ("도쿄 근처 지점"); otherwise the
         # member asked in general ("관할지점이 어디예요") and is asked where they are.
-        return self.not_found(" ".join(phrase)) if phrase else self.ask(turn, message.fields(named=False))
+        return self.not_found(turn, " ".join(phrase)) if phrase else self.ask(turn, message.fields(named=False))
 
     def _branch_word_only(self, turn: Turn, message: _Message) -> Reply | None:
         """"지점" without a place cue: "강남 지점" (a place right before it), or a bare request
@@ -255,21 +295,27 @@ class BranchesCapability(Capability):
 
     def _flow_text(self, turn: Turn, message: _Message) -> Reply | None:
         """After /branch: the message names a place or a branch; short unknowns get a retry hint."""
+        wanted = turn.flow_data().get("fields") or []
+        bare = [b for b in map(self._branch_word, message.words) if b is not None]
+        if bare and wanted:  # "수원" after "어느 지점의 전화번호를 찾으시나요?" is 수원지점
+            turn.end_flow()
+            return self.info(turn, bare, message.fields() or list(wanted))
         reply = self._claim(turn, message)
         if reply is not None:
             return reply
-        wanted = turn.flow_data().get("fields") or []
-        bare = [b for b in map(self._branch_word, message.words) if b is not None]
-        if bare and wanted:
-            turn.end_flow()
-            return self.info(bare, list(wanted))
         if len(message.words) > MAX_PLACE_WORDS or "?" in message.text:
-            return None  # a question for someone else; the engine ends the flow
+            return None  # a question for someone else; the engine keeps the flow
+        talk = classify(message.text)
+        if talk == "greeting":
+            turn.end_flow()  # "안녕" typed for a place is no place: not 화성시 안녕동
+            return self.not_found(turn, message.text.strip())
+        if talk is not None:
+            return None  # "감사합니다": small talk for the engine, the question still open
         resolution = self.finder.gazetteer.find(message.content_words() or message.words, loose=True)
         if resolution.places:
             return self.resolved(turn, resolution)
         turn.end_flow()
-        return self.not_found(message.text.strip())
+        return self.not_found(turn, message.text.strip())
 
     # -- replies ------------------------------------------------------------------------------
 
@@ -279,46 +325,59 @@ class BranchesCapability(Capability):
         if place is not None:
             in_flow = turn.flow() == self.name
             turn.end_flow()
-            return self.near_place(place, corrected_from=resolution.query if resolution.corrected else None,
+            return self.near_place(turn, place, corrected_from=resolution.query if resolution.corrected else None,
                                    keyboard="remove" if in_flow else None)
         return self.choose(turn, resolution)
 
-    def near_place(self, place: Place, *, corrected_from: str | None = None,
-                   keyboard: Keyboard | None = None) -> Reply:
+    def near_place(self, turn: Turn, place: Place, *, corrected_from: str | None = None,
+                   keyboard: Keyboard | None = None, note: str = "") -> Reply:
         """The nearest branches to a place (for a 시도, its own branches first)."""
         nearby = self.finder.near_place(place)
         corrected = ""
         if corrected_from:
             corrected = f"{josa(repr_quote(corrected_from), '을/를')} {josa(repr_quote(place.full_name), '으로/로')}"
-        text = render("branch_nearest", where=place.full_name, corrected=corrected,
+        text = render("branch_nearest", where=place.full_name, corrected=corrected, note=note,
                       sido_level=place.level == "sido", inside=sum(n.branch.sido == place.sido for n in nearby),
-                      items=[_item(n) for n in nearby], source=SOURCE, located="")
-        return Reply(kind="branch", text=text, venues=[_venue(n.branch) for n in nearby],
-                     buttons=[_list_button()], keyboard=keyboard)
+                      items=[_item(n) for n in nearby], source=SOURCE, located="", sea="")
+        return self._nearby_reply(turn, nearby, text, keyboard)
 
-    def near_point(self, lat: float, lon: float) -> Reply:
-        """A shared or typed location: bad coordinates, abroad or at sea, or the nearest three."""
+    def near_point(self, turn: Turn, lat: float, lon: float) -> Reply:
+        """A shared or typed location: bad coordinates, abroad or far out at sea, or the nearest
+        three (from a point at sea near the coast too)."""
         if not valid_coordinates(lat, lon):
             return Reply(kind="branch", text=render("branch_bad_location"), buttons=[_list_button()],
                          keyboard="remove")
-        where = self.finder.gazetteer.locate(lat, lon)
+        where, sea = self.finder.gazetteer.locate(lat, lon), ""
         if where is None:
-            return Reply(kind="branch", text=render("branch_outside", lat=f"{lat:.4f}", lon=f"{lon:.4f}"),
-                         buttons=[_list_button()], keyboard="remove")
+            coast = self.finder.coast_near(lat, lon, COAST_KM)
+            if coast is None:
+                return Reply(kind="branch", text=render("branch_outside", lat=f"{lat:.4f}", lon=f"{lon:.4f}"),
+                             buttons=[_list_button()], keyboard="remove")
+            where, sea = coast[0].full_name, f"{coast[1]:.0f}"
         nearby = self.finder.nearest(lat, lon)
-        text = render("branch_nearest", where=where, corrected="", sido_level=False, inside=0,
-                      items=[_item(n) for n in nearby], source=SOURCE, located=where)
-        return Reply(kind="branch", text=text, venues=[_venue(n.branch) for n in nearby],
-                     buttons=[_list_button()], keyboard="remove")
+        text = render("branch_nearest", where=where, corrected="", note="", sido_level=False, inside=0,
+                      items=[_item(n) for n in nearby], source=SOURCE, located=where, sea=sea)
+        return self._nearby_reply(turn, nearby, text, "remove")
 
-    def info(self, branches: Sequence[Branch], fields: Sequence[str]) -> Reply:
+    def _nearby_reply(self, turn: Turn, nearby: Sequence[Nearby], text: str, keyboard: Keyboard | None) -> Reply:
+        self._remember(turn, [n.branch for n in nearby])
+        return Reply(kind="branch", text=text, venues=[_venue(n.branch) for n in nearby],
+                     buttons=[_list_button()], keyboard=keyboard)
+
+    def info(self, turn: Turn, branches: Sequence[Branch], fields: Sequence[str]) -> Reply:
         """Address, phone and fax of each branch, or only the fields asked for."""
         shown = [f for f in ("address", "phone", "fax") if f in fields] or ["address", "phone", "fax"]
         items = [{"title": b.title, "values": [(FIELD_LABELS[f], _field_value(b, f)) for f in shown],
                   "single": josa(f"{b.title} {FIELD_LABELS[shown[0]]}", "은/는")} for b in branches[:5]]
         text = render("branch_info", items=items, fields=shown, source=SOURCE)
+        self._remember(turn, branches[:5])
         return Reply(kind="branch", text=text, venues=[_venue(b) for b in branches[:5]],
                      buttons=[_list_button()])
+
+    def _remember(self, turn: Turn, branches: Sequence[Branch]) -> None:
+        """The branches shown, nearest or named first: "거기 팩스는?" asks about the first."""
+        if branches:
+            turn.remember(Topic(self.name, branches[0].name, values={"branches": [b.name for b in branches]}))
 
     def full_list(self) -> Reply:
         groups = [(_region_label(sido), members) for sido, members in self.finder.by_region()]
@@ -339,14 +398,16 @@ class BranchesCapability(Capability):
                      buttons=[Button(p.full_name, f"branch:place:{p.key}") for p in places])
 
     def ask(self, turn: Turn, fields: Sequence[str]) -> Reply:
-        """Ask where the member is (or which branch), with the location button."""
+        """Ask where the member is (or which branch), with the location button where the channel
+        has one (Telegram's private chats; not groups, not the terminal)."""
         turn.start_flow(self.name, fields=list(fields))
         label = "·".join(FIELD_LABELS[f] for f in fields if f in FIELD_LABELS)
-        text = render("branch_ask", field=josa(label, "을/를") if label else "")
-        return Reply(kind="branch", text=text, buttons=[_list_button()], keyboard="location")
+        text = render("branch_ask", field=josa(label, "을/를") if label else "", can_share=turn.can_share)
+        return Reply(kind="branch", text=text, buttons=[_list_button()],
+                     keyboard="location" if turn.can_share else None)
 
-    def not_found(self, query: str) -> Reply:
-        text = render("branch_not_found", query=josa(repr_quote(query[:30]), "은/는"))
+    def not_found(self, turn: Turn, query: str) -> Reply:
+        text = render("branch_not_found", query=josa(repr_quote(query[:30]), "은/는"), can_share=turn.can_share)
         return Reply(kind="branch", text=text, buttons=[_list_button()])
 
 
@@ -354,7 +415,10 @@ class BranchesCapability(Capability):
 
 
 def _item(nearby: Nearby) -> dict[str, Any]:
-    return {"branch": nearby.branch, "title": nearby.branch.title, "km": f"{nearby.km:.1f}"}
+    """A listed branch; "바로 이 지역" rather than "약 0.0km" for one in the place itself."""
+    here = round(nearby.km, 1) == 0
+    return {"branch": nearby.branch, "title": nearby.branch.title, "here": here,
+            "distance": "바로 이 지역" if here else f"약 {nearby.km:.1f}km", "km": f"{nearby.km:.1f}km"}
 
 
 def repr_quote(text: str) -> str:
@@ -372,7 +436,7 @@ def _venue(branch: Branch) -> Venue:
 
 
 def _list_button() -> Button:
-    return Button("전체 지점 목록", "branch:list")
+    return Button("전체 지점 목록", "branch:list", follow_on=True)
 
 
 def _region_label(sido: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.korean.hangul import josa
 from bot.storage.datafile import DataFileError
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def _read_rows(reader: csv.DictReader[str]) -> tuple[list[Branch], list[str]]:
         problems.extend(f"{line}행: {p}" for p in row_problems)
         name = (row.get("name") or "").strip()
         if name in first_line:
-            problems.append(f"{line}행: 지점 이름 '{name}'이(가) {first_line[name]}행과 겹칩니다.")
+            problems.append(f"{line}행: 지점 이름 {josa(repr(name), '이/가')} {first_line[name]}행과 겹칩니다.")
         first_line.setdefault(name, line)
         if not row_problems:
             branches.append(_branch(row))

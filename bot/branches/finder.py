@@ -46,6 +46,13 @@ class BranchFinder:
                         key=lambda n: n.km)
         return ranked[:count]
 
+    def coast_near(self, lat: float, lon: float, within_km: float) -> tuple[Place, float] | None:
+        """For a point at sea: the place whose point is nearest, if within `within_km` (the
+        places' points stand in for the coast, so "about")."""
+        nearest = min(((p, distance_km(lat, lon, p.lat, p.lon)) for p in self.gazetteer.places.values()),
+                      key=lambda pair: pair[1], default=None)
+        return nearest if nearest is not None and nearest[1] <= within_km else None
+
     def near_place(self, place: Place, count: int = 3) -> list[Nearby]:
         """Branches for a place: for a 시도, all of its own branches (at least `count`
         with the nearest others); elsewhere the nearest `count`."""

@@ -127,6 +127,10 @@ class Gazetteer:
         for other in matches:
             if other is not target:
                 narrowed = [p for p in places if squash(other.variant) in p.ancestors]
+                if not narrowed and (len(places) > 1 or target.tier >= 3):
+                    # "파주 운정": none of the 운정동 lies in 파주 (the name is newer than the data),
+                    # so the area the member named is the surer answer.
+                    return Resolution(other.word, _broadest(other.places), corrected=other.tier == TYPO_TIER)
                 places = narrowed or places
         return Resolution(target.word, _broadest(places), corrected=target.tier == TYPO_TIER)
 
@@ -174,6 +178,12 @@ class Gazetteer:
                                limit=_MAX_CHOICES_FUZZY)
         if not hits:
             return None
+        if len(variant) <= 2:
+            # In a short name a slip of a vowel or a final consonant is a typo ("붙당": 분당); a
+            # different first consonant is another name ("평양" is not 영양).
+            hits = [hit for hit in hits if _initials(self._fuzzy_words[hit[2]]) == _initials(variant)]
+            if not hits:
+                return None
         best = min(score for _, score, _ in hits)
         keys: list[str] = []
         for _, score, index in hits:
@@ -203,6 +213,11 @@ class Gazetteer:
         if region.emd:
             parts.append(region.emd)
         return " ".join(parts)
+
+
+def _initials(word: str) -> str:
+    """The first consonant of each syllable: "분당" → "ㅂㄷ" (as jamo)."""
+    return "".join(to_jamo(ch)[0] for ch in word)
 
 
 def _broadest(places: Sequence[Place]) -> tuple[Place, ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.branches.data import coordinate_problems, load_table
 from bot.branches.gazetteer import ALIASES, SIDO_FORMS, Gazetteer, Place, strip_suffix
-from bot.korean.hangul import squash
+from bot.korean.hangul import josa, squash
 from bot.storage.datafile import DataFileError
 
 # One row per place, parents before their children, in the order the places are indexed:
@@ -52,14 +52,14 @@ def _read_places(reader: csv.DictReader[str]) -> tuple[dict[str, Place], list[st
         key, parent_key = value["key"], value["parent"]
         row_problems = _place_problems(value)
         if key in first_line:
-            row_problems.append(f"키 '{key}'이(가) {first_line[key]}행과 겹칩니다.")
+            row_problems.append(f"키 {josa(repr(key), '이/가')} {first_line[key]}행과 겹칩니다.")
         parent = places.get(parent_key) if parent_key else None
         if value["level"] in ("sigungu", "emd") and parent_key:
             if parent_key not in first_line:
-                row_problems.append(f"상위 지역 '{parent_key}'이(가) 이 행보다 앞에 없습니다.")
+                row_problems.append(f"상위 지역 {josa(repr(parent_key), '이/가')} 이 행보다 앞에 없습니다.")
             elif parent is not None and not _may_contain(parent, value["level"]):
                 row_problems.append(f"{_LEVEL_LABELS[parent.level]} '{parent_key}' 안에 "
-                                    f"{_LEVEL_LABELS[value['level']]}이(가) 들 수 없습니다.")
+                                    f"{josa(_LEVEL_LABELS[value['level']], '이/가')} 들 수 없습니다.")
         first_line.setdefault(key, line)
         problems.extend(f"{line}행: {p}" for p in row_problems)
         # A row under a faulty parent is left out quietly: the parent's line is reported.

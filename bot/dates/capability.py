@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from bot.capability import Capability, Command
-from bot.conversation import Button, Reply, Turn
+from bot.conversation import Button, Reply, Topic, Turn
 from bot.dates.documents import FACT_CODES, answer_documents, document_facts, fact_answer
 from bot.dates.evaluation import answer_evaluation, evaluation_facts
 from bot.dates.mileage import answer_mileage
@@ -22,30 +23,41 @@ from bot.dates.notice import KIND_CODES, answer_notice
 from bot.dates.rating import answer_rating
 from bot.dates.reading import (
     NAME,
+    Calculator,
     Said,
-    Topic,
     fiscal_month,
     fiscal_year_end,
     flow_topic,
     rule_reply,
     says_fiscal,
 )
+from bot.korean.discourse import asks, is_follow_up
 from bot.korean.values import bare_month
 from bot.templates import render
 from rules.business_days import preload
 from rules.errors import RuleInputError
 
 # The calculators, by topic: each computes its answer, or asks for what is missing.
-TOPICS: dict[str, Topic] = {
+TOPICS: dict[str, Calculator] = {
     "rating": answer_rating, "notice": answer_notice, "mileage": answer_mileage, "documents": answer_documents,
     "evaluation": answer_evaluation,
 }
 
 _ASKING_WORDS = ("언제", "까지", "신청", "며칠", "몇일", "날짜", "계산")
+# "해제 문자 발송일 계산해줘", "마일리지 유효기간 계산": a calculation asked for by name, even
+# without its values (they are asked for); not "등급은 어떻게 계산하나요?", a question for the FAQ.
+_CALCULATE = ("계산", "구해줘", "구해주", "따져")
+_DATE_NOUNS = ("기간", "기한", "날짜", "발송일", "날", "일정", "유효", "만료", "언제", "며칠", "몇일")
+_HOW_WORDS = ("어떻게", "방법", "기준", "왜", "무엇", "뭐", "점수", "산정")
+# Letters and digits of a message that only gives a value ("2027년 4월 30일 종료예요").
+_MAX_VALUE_ONLY = 16
+# Words asking again about a rating just calculated, and what each asks for.
+_FOCUS_WORDS = (("validity", ("유효", "만료", "효력", "끝나")), ("window", ("신청기간", "신청", "접수", "기간")))
 _SMS_WORDS = ("문자", "sms", "메시지", "안내", "알림", "통보")
 _END_WORDS = ("종료", "만기", "만료", "끝나", "끝날")
 _DOCUMENT_WORDS = ("동의서", "과세", "납세", "재산세", "재산현황", "서류", "감사보고서", "제출", "내야", "내요")
-_RATING_WORDS = ("결산", "회계연도", "회계년도", "신용평가", "신용등급", "등급", "신청기간", "유효기간", "유효기한", "정기평가")
+_RATING_WORDS = ("결산", "회계연도", "회계년도", "신용평가", "신평", "신용등급", "등급", "신청기간", "유효기간", "유효기한",
+                 "정기평가")
 
 
 def topic_of(said: Said) -> str | None:
@@ -64,8 +76,15 @@ def topic_of(said: Said) -> str | None:
     return None
 
 
+def asks_to_calculate(said: Said) -> bool:
+    """The message asks outright for a date to be worked out: "발송일 계산해줘"."""
+    return said.has(*_CALCULATE) and said.has(*_DATE_NOUNS) and not said.has(*_HOW_WORDS)
+
+
 def claims(topic: str, said: Said) -> bool:
     """True when the message asks this calculator for a result (not the FAQ for the rule)."""
+    if topic in ("rating", "notice", "mileage") and asks_to_calculate(said):
+        return True
     if topic == "mileage":
         return any(d.month is not None for d in said.dates)
     if topic == "notice":
@@ -86,6 +105,10 @@ class DatesCapability(Capability):
     menu_label = "📅 날짜 계산"
     menu_order = 2
     answer_button = "📅 내 날짜로 계산하기"
+    answer_actions = MappingProxyType({
+        "rating": "📅 내 결산월로 신청기간 계산하기", "notice": "📅 내 보증 종료일로 발송일 계산하기",
+        "mileage": "📅 내 적립일로 유효기간 계산하기",
+    })
     help_line = '날짜 계산: 예) "3월 결산인데 언제까지 신청해요?", "보증 종료일이 12월 10일이면 해제 문자는 언제 와요?"'
 
     def __init__(self, today: date | None = None) -> None:
@@ -102,8 +125,13 @@ class DatesCapability(Capability):
         return self._fresh(turn, said)
 
     def on_command(self, turn: Turn) -> Reply | None:
-        if turn.text.strip():
-            reply = self._fresh(turn, Said.parse(turn.text, turn.today))
+        """/deadline: the calculators' menu; /deadline rating|notice|mileage (an answer's button,
+        `actions: [deadline:notice]`) opens that one; /deadline <question> answers it."""
+        argument = turn.text.strip()
+        if argument in self.answer_actions:
+            return _run(turn, argument, {"topic": argument}, None)
+        if argument:
+            reply = self._fresh(turn, Said.parse(argument, turn.today))
             if reply is not None:
                 return reply
         turn.end_flow()
@@ -121,6 +149,38 @@ class DatesCapability(Capability):
             return handler(turn, value)
         except RuleInputError as exc:
             return rule_reply(render("rule_error", message=exc.message))
+
+    def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
+        """After a calculation, a new value or a word for another of its results ("아니 3천만원이요",
+        "그럼 6월 결산이면요?", "유효기간은요?") computes it again with the rest kept. After an
+        answer offering a calculator (`deadline:notice`), a value for it runs it."""
+        said = Said.parse(turn.text, turn.today)
+        if not _leans_on(said):
+            return None
+        if topic.owner == self.name:
+            return self._again(turn, topic, said)
+        for action in topic.actions:
+            command, _, name = action.partition(":")
+            if command == self.name and name in TOPICS and _adds_to(name, {}, said):
+                return _run(turn, name, {"topic": name}, said)
+        return None
+
+    def _again(self, turn: Turn, topic: Topic, said: Said) -> Reply | None:
+        """The calculation of `topic` again, with what this message changes."""
+        name = topic.about
+        other = topic_of(said)
+        if name not in TOPICS or (other is not None and other != name and claims(other, said)):
+            return None  # not ours, or a calculation of its own: _fresh reads it whole
+        data = {**topic.values, "topic": name}
+        data.pop("asking", None)
+        focus = next((f for f, words in _FOCUS_WORDS if said.has(*words)), None) if name == "rating" else None
+        if name == "rating" and is_follow_up(said.text):
+            data["again"] = True  # "6월이면요?": a month alone is the 결산월
+        if focus is not None:
+            data["focus"] = focus
+        elif not (_adds_to(name, data, said) or (data.get("again") and bare_month(said.text))):
+            return None
+        return _run(turn, name, data, said)
 
     def _fresh(self, turn: Turn, said: Said) -> Reply | None:
         """A new question: claim it only when it is a calculation request."""
@@ -141,6 +201,13 @@ class DatesCapability(Capability):
         return _run(turn, topic, data, said)
 
 
+def _leans_on(said: Said) -> bool:
+    """Said against what was just calculated: a follow-up ("그럼 6월이면요?", "아니 3천만원이요") or a
+    short value that is no question of its own ("3천만원", "2027년 4월 30일 종료예요"); not
+    "3월 5일에 지점 가도 되나요?"."""
+    return is_follow_up(said.text) or (len(said.key) <= _MAX_VALUE_ONLY and not asks(said.text))
+
+
 def _adds_to(topic: str, data: dict[str, Any], said: Said) -> bool:
     """Whether a message inside the flow carries something this topic can use."""
     if topic == "rating":
@@ -159,21 +226,33 @@ def _adds_to(topic: str, data: dict[str, Any], said: Said) -> bool:
 
 
 def _run(turn: Turn, topic: str, data: dict[str, Any], said: Said | None) -> Reply:
-    """Compute (or ask) for one topic; an input the rules refuse becomes a polite message."""
+    """Compute (or ask) for one topic; an input the rules refuse becomes a polite message. What
+    was said is kept as the conversation's topic, for follow-ups and corrections."""
     try:
-        return TOPICS[topic](turn, data, said)
+        reply = TOPICS[topic](turn, data, said)
     except RuleInputError as exc:
         # Keep what was said, so a corrected value in the next message completes the question.
         data.pop("asking", None)
         turn.start_flow(NAME, **data)
-        return rule_reply(render("rule_error", message=exc.message))
+        reply = rule_reply(render("rule_error", message=exc.message))
+    turn.remember(Topic(NAME, topic, values=data))
+    return reply
+
+
+def _resumed(turn: Turn, topic: str) -> dict[str, Any]:
+    """What is known of `topic` so far: our flow's data, else the topic just answered, else nothing."""
+    if flow_topic(turn) == topic:
+        return dict(turn.flow_data())
+    if turn.topic is not None and turn.topic.owner == NAME and turn.topic.about == topic:
+        return {**turn.topic.values, "topic": topic}
+    return {"topic": topic}
 
 
 def _month_button(turn: Turn, value: str) -> Reply | None:
     if not value.isdigit() or not 1 <= int(value) <= 12:
         return None
-    data: dict[str, Any] = dict(turn.flow_data()) if flow_topic(turn) == "rating" else {"topic": "rating"}
-    data.update(month=int(value), fye=None)
+    data = _resumed(turn, "rating")
+    data.update(month=int(value), fye=None, check=None, day=None)
     return _run(turn, "rating", data, None)
 
 
@@ -181,8 +260,8 @@ def _kind_button(turn: Turn, value: str) -> Reply | None:
     kind = KIND_CODES.get(value)
     if kind is None:
         return None
-    data: dict[str, Any] = dict(turn.flow_data()) if flow_topic(turn) == "notice" else {"topic": "notice"}
-    data.update(kinds=[kind], picked=True)
+    data = _resumed(turn, "notice")
+    data["kinds"] = [kind]
     return _run(turn, "notice", data, None)
 
 

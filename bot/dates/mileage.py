@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.conversation import Reply, Turn
 from bot.dates.reading import NAME, Said, raise_date_errors, rule_reply
-from bot.korean.values import last_on_or_before
+from bot.korean.dates import last_on_or_before
 from bot.templates import render
 from rules.errors import RuleInputError
 from rules.formatting import format_date

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.conversation import Button, Reply, Turn
 from bot.dates.reading import NAME, Said, raise_date_errors, rule_reply
-from bot.korean.values import next_on_or_after
+from bot.korean.dates import next_on_or_after
 from bot.templates import render
 from rules.errors import RuleInputError
 from rules.formatting import format_date, format_won
@@ -35,12 +35,13 @@ def answer_notice(turn: Turn, data: dict[str, Any], said: Said | None) -> Reply:
     amount: int | None = data.get("amount")
     eligible, lines = _eligibility(kinds, amount)
     if eligible is False:
-        if not data.get("picked"):
-            turn.end_flow()
-            return rule_reply(render("rule_notice_excluded", lines=lines, source=RELEASE_NOTICE))
-        # The kind came from a button: keep the end date so another kind can be tried.
-        turn.start_flow(NAME, **data)
-        return rule_reply(render("rule_notice_excluded", lines=lines, source=RELEASE_NOTICE), kind_buttons())
+        # The answer is complete. What was said stays in the conversation's topic, so a
+        # correction ("아니 3천만원이요", another kind) is read against it; kind buttons only
+        # when the kind was what ruled the guarantee out.
+        turn.end_flow()
+        excluded_kind = bool(kinds) and all(kind in EXCLUDED_KINDS for kind in kinds)
+        return rule_reply(render("rule_notice_excluded", lines=lines, source=RELEASE_NOTICE),
+                          kind_buttons() if excluded_kind else [])
     if not data.get("end"):
         data["asking"] = "end"
         turn.start_flow(NAME, **data)
@@ -57,7 +58,7 @@ def _merge_notice(data: dict[str, Any], said: Said, today: date) -> None:
         data["end"] = end.to_date().isoformat()
         data["end_inferred"] = end.year_inferred
     if said.kinds:
-        data.update(kinds=list(said.kinds), picked=False)
+        data["kinds"] = list(said.kinds)
     if said.amounts:
         data["amount"] = said.amounts[0].won
         if data["amount"] < 0:
@@ -97,17 +98,16 @@ def _notice_reply(turn: Turn, data: dict[str, Any], kinds: list[str], amount: in
     assert plan.send_date is not None
     known = set(check_eligibility(kind, stand_in).reasons)
     complete = bool(kinds) and amount is not None
-    buttons: list[Button] = []
-    if complete:
-        turn.end_flow()
-    else:
-        turn.start_flow(NAME, **data)
-        if not kinds:
-            buttons = kind_buttons()
+    # The date is the answer: the flow ends here. A kind or an amount still unknown may follow
+    # (a kind button, "3천만원이에요"), read against the conversation's topic.
+    turn.end_flow()
+    buttons = kind_buttons() if not kinds and not plan.ended else []
+    said_past = ("발송일(", "보증 종료일(")
     return rule_reply(render("rule_notice", plan=plan, fmt=format_date, lines=lines,
-                             date_lines=[r for r in plan.reasons if r not in known and not r.startswith("발송일(")],
+                             date_lines=[r for r in plan.reasons if r not in known and not r.startswith(said_past)],
                              inferred=bool(data.get("end_inferred")), complete=complete,
-                             ask_kind=not kinds, ask_amount=amount is None), buttons)
+                             ask_kind=not kinds and not plan.ended, ask_amount=amount is None and not plan.ended),
+                      buttons)
 
 
 def kind_buttons() -> list[Button]:

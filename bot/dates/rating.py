@@ -17,7 +17,8 @@ from bot.dates.reading import (
     raise_date_errors,
     rule_reply,
 )
-from bot.korean.values import DateMention, bare_month, next_on_or_after
+from bot.korean.dates import DateMention, next_on_or_after
+from bot.korean.values import bare_month
 from bot.templates import render
 from rules.calendar_math import month_end
 from rules.credit_rating import (
@@ -27,6 +28,7 @@ from rules.credit_rating import (
     next_schedule_for_month,
     rating_schedule,
     rating_validity,
+    schedule_for_window_year,
 )
 from rules.errors import RuleInputError
 from rules.formatting import format_date
@@ -35,6 +37,8 @@ from rules.sources import RATING_WINDOW
 # "2025년 결산으로 받은 등급": the rating made from that year's statements, not the one held before.
 _NEW_RATING_WORDS = ("받은등급", "받은신용등급", "받는등급", "받을등급", "받으실등급", "결산등급", "결산기준등급",
                      "결산기준신용등급", "결산신용등급")
+# A year said with these (not with 결산) is the year the window opens: "내년 신청기간", "올해 신평".
+_WINDOW_YEAR_WORDS = ("신청", "접수", "신평", "신용평가", "정기평가", "평가받")
 # Asking for the window even when validity is mentioned too.
 _WINDOW_WORDS = ("신청기간", "신청기한", "언제신청", "언제까지신청", "신청언제", "신청마감", "신청시기", "신청은언제")
 
@@ -42,7 +46,10 @@ _WINDOW_WORDS = ("신청기간", "신청기한", "언제신청", "언제까지�
 def answer_rating(turn: Turn, data: dict[str, Any], said: Said | None) -> Reply:
     """Window and validity for a fiscal year-end, or the next window for "N월 결산"."""
     if said is not None:
-        _merge_rating(data, said, turn.today, loose=flow_topic(turn) == "rating")
+        # A month alone ("6월이요") is a 결산월 once the question is about 결산: in our flow, or
+        # said again after an answer.
+        loose = flow_topic(turn) == "rating" or bool(data.pop("again", False))
+        _merge_rating(data, said, turn.today, loose=loose)
     turn.end_flow()
     if data.get("fye"):
         fye = date.fromisoformat(data["fye"])
@@ -54,10 +61,13 @@ def answer_rating(turn: Turn, data: dict[str, Any], said: Said | None) -> Reply:
     month = data.get("month")
     if month is None:
         return _ask_month(turn, data)
-    year = data.get("year")
+    year, window_year = data.get("year"), data.get("window_year")
     if year is not None:
         return _schedule_reply(rating_schedule(month_end(int(year), int(month))), data.get("focus", "window"),
                                turn.today, None)
+    if window_year is not None:
+        return _schedule_reply(schedule_for_window_year(int(month), int(window_year)),
+                               data.get("focus", "window"), turn.today, None)
     return _month_reply(next_schedule_for_month(int(month), turn.today), data.get("focus", "window"))
 
 
@@ -72,7 +82,7 @@ def _merge_rating(data: dict[str, Any], said: Said, today: date, *, loose: bool)
         data["focus"] = "window"
     fye = fiscal_year_end(said)
     if fye is not None:
-        data.update(fye=_fye_date(fye).isoformat(), month=None, year=None)
+        data.update(fye=_fye_date(fye).isoformat(), month=None, year=None, window_year=None)
         others = [d for d in said.dates if d is not fye and d.has_day]
         data["check"] = _check_date(said, others, today)
         # "…결산인데 5월 1일에 신청해도 돼요?": say where that day falls against the window.
@@ -81,11 +91,15 @@ def _merge_rating(data: dict[str, Any], said: Said, today: date, *, loose: bool)
     month = fiscal_month(said, loose=loose)
     if month is not None:
         _require_month_end(month)
-        data["month"] = month.month
+        data.update(month=month.month, fye=None, check=None, day=None)
     elif data.get("asking") == "month" and bare_month(said.text) is not None:
-        data["month"] = bare_month(said.text)
+        data.update(month=bare_month(said.text), fye=None, check=None, day=None)
     for year in (d for d in said.dates if d.month is None):
-        data["year"] = year.year
+        # "올해 결산" names the 결산's year; "내년 신청기간" the year the window opens.
+        if not year.fiscal and said.has(*_WINDOW_YEAR_WORDS):
+            data["window_year"] = year.year
+        else:
+            data["year"] = year.year
 
 
 def _fye_date(mention: DateMention) -> date:

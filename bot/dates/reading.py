@@ -9,8 +9,9 @@ from datetime import date
 from typing import Any
 
 from bot.conversation import Button, Reply, Turn
+from bot.korean.amounts import AmountMention, find_amounts
+from bot.korean.dates import DateMention, find_dates
 from bot.korean.hangul import squash
-from bot.korean.values import AmountMention, DateMention, find_amounts, find_dates
 from rules.errors import RuleInputError
 from rules.release_notice import find_kinds
 
@@ -81,5 +82,5 @@ def rule_reply(text: str, buttons: Sequence[Button] = ()) -> Reply:
     return Reply(kind="rule", text=text, buttons=list(buttons))
 
 
-# One topic of the flow: (turn, the flow's data, the message or None after a button) -> reply.
-Topic = Callable[[Turn, dict[str, Any], Said | None], Reply]
+# One calculator of the flow: (turn, the flow's data, the message or None after a button) -> reply.
+Calculator = Callable[[Turn, dict[str, Any], Said | None], Reply]

@@ -1,16 +1,19 @@
 """Answers from the guides: the FAQ as a capability. It answers outright when the ranking is
 sure, offers the likeliest questions when it is not, and otherwise says honestly that the guides
-do not cover the question, with whom to ask and the nearest entries. It also answers asides: a
-sure answer to a question asked in the middle of another flow."""
+do not cover the question, with whom to ask and the nearest entries. It also answers asides (a
+question asked in the middle of another flow), follow-ups to its last answer (bot.faq.followup)
+and inline queries."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.capability import Capability
-from bot.conversation import Button, Candidate, Reply, Turn
+from bot.conversation import Button, Candidate, Reply, Shared, Topic, Turn
+from bot.faq.followup import read_follow_up
 from bot.faq.index import FaqIndex, Match, Ranking
 from bot.faq.knowledge import Entry
+from bot.korean.discourse import is_follow_up
 from bot.templates import render
 
 # Words that mark a question about credit rating, for choosing the contact in a fallback.
@@ -24,6 +27,8 @@ MAX_REPLY_CHARS = 3800
 # member may have meant one of them.
 NEAR_COVERAGE = 0.34
 SUGGESTIONS = 3
+# Inline mode offers the runners-up scoring at least this share of the best.
+INLINE_CLOSE = 0.6
 
 
 class FaqCapability(Capability):
@@ -42,15 +47,7 @@ class FaqCapability(Capability):
         if ranking.outcome == "answer" and ranking.best is not None:
             return self.answer(turn, ranking.best.entry, ranking)
         if ranking.outcome == "suggest":
-            candidates = [_candidate(m) for m in ranking.matches[:SUGGESTIONS]]
-            turn.state["choices"] = [c.id for c in candidates]
-            return Reply(
-                kind="suggest",
-                text=render("suggest", candidates=candidates),
-                candidates=candidates,
-                confidence=ranking.confidence,
-                buttons=_buttons(candidates),
-            )
+            return self.suggest(turn, [_candidate(m) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
         return self.decline(turn, ranking)
 
     def decline(self, turn: Turn, ranking: Ranking) -> Reply:
@@ -60,7 +57,7 @@ class FaqCapability(Capability):
         near = [] if unrelated else [_candidate(m) for m in ranking.matches[:SUGGESTIONS] if m.coverage >= NEAR_COVERAGE]
         if near:
             turn.state["choices"] = [c.id for c in near]
-        if ranking.declined is not None:
+        if ranking.declined is not None and not unrelated:
             text = render("declined", topic=ranking.declined, candidates=near)
         else:
             text = render("fallback", rating=bool(set(ranking.terms) & _RATING_WORDS), candidates=near)
@@ -68,13 +65,42 @@ class FaqCapability(Capability):
                      buttons=_buttons(near))
 
     def aside(self, turn: Turn) -> Reply | None:
-        """The answer only when ranking is sure of it: lets a member ask something else in the
-        middle of a multi-step conversation without losing it."""
+        """A question asked in the middle of a multi-step conversation, which is kept: the answer
+        when ranking is sure of it, else its suggestions; None when nothing fits (the flow then
+        gets the message)."""
         ranking = self.index.rank(turn.text.strip()[:MAX_QUESTION_CHARS])
-        if ranking.outcome != "answer" or ranking.best is None:
+        if ranking.best is None or ranking.outcome == "fallback":
             return None
         turn.state["last_question"] = turn.text.strip()[:MAX_QUESTION_CHARS]
-        return self.answer(turn, ranking.best.entry, ranking)
+        if ranking.outcome == "answer":
+            return self.answer(turn, ranking.best.entry, ranking)
+        return self.suggest(turn, [_candidate(m) for m in ranking.matches[:3]], ranking.confidence)
+
+    def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
+        """"그건 어디서 해요?", "전화번호는요?" after an answer: read against that answer."""
+        last = self.index.kb.by_id.get(topic.about) if topic.owner == self.name else None
+        if last is None or not is_follow_up(turn.text):
+            return None
+        found = read_follow_up(self.index, last, turn.text.strip()[:MAX_QUESTION_CHARS])
+        if found is None:
+            return None
+        turn.state["last_question"] = turn.text.strip()[:MAX_QUESTION_CHARS]
+        if found.lines:
+            text = render("answer_part", lines=found.lines, entry=last, source=self.index.kb.source_label(last))
+            return Reply(kind="answer", text=text, confidence=1.0, feedback_ref=last.id, entry_id=last.id,
+                         buttons=[Button("전체 답변 보기", f"faq:{last.id}", follow_on=True)])
+        if found.entry is not None:
+            return self.answer(turn, found.entry, found.ranking)
+        return self.suggest(turn, [_entry_candidate(e, score) for e, score in found.choices], None)
+
+    def inline(self, turn: Turn) -> list[Shared]:
+        """Inline mode: the answers of the entries ranking finds likely, best first."""
+        ranking = self.index.rank(turn.text.strip()[:MAX_QUESTION_CHARS])
+        if ranking.outcome == "fallback":
+            return []
+        top = ranking.matches[0].score
+        likely = [m for m in ranking.matches[:3] if m.score >= INLINE_CLOSE * top]
+        return [Shared(m.entry.id, m.entry.question, self.answer(turn, m.entry, ranking)) for m in likely]
 
     def on_button(self, turn: Turn, payload: str) -> Reply | None:
         entry = self.index.kb.by_id.get(payload)
@@ -83,9 +109,11 @@ class FaqCapability(Capability):
         return self.answer(turn, entry, None)
 
     def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None) -> Reply:
-        """The reply for one entry: the answer, its source, and its related questions; with the
-        neighbouring entry the ranking could not tell apart from it, when that still fits."""
+        """The reply for one entry: the answer, its source, what it offers to do and its related
+        questions (these open a new message, leaving the answer on screen); with the neighbouring
+        entry the ranking could not tell apart from it, when that still fits."""
         turn.state["last_answer"] = entry.id
+        turn.remember(Topic(self.name, entry.id, actions=entry.actions))
         kb = self.index.kb
         text = render("answer", entry=entry, source=kb.source_label(entry), companion=None)
         companion = ranking.companion.entry if ranking is not None and ranking.companion is not None else None
@@ -99,9 +127,21 @@ class FaqCapability(Capability):
             text=text,
             candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
-            buttons=[Button(self.actions[a], f"menu:{a}") for a in entry.actions]
-            + [Button(_short(r.question), f"faq:{r.id}") for r in related],
+            buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
+            + [Button(_short(r.question), f"faq:{r.id}", follow_on=True) for r in related],
             feedback_ref=entry.id,
+            entry_id=entry.id,
+        )
+
+    def suggest(self, turn: Turn, candidates: Sequence[Candidate], confidence: float | None) -> Reply:
+        """Did-you-mean: the likeliest questions as numbered choices."""
+        turn.state["choices"] = [c.id for c in candidates]
+        return Reply(
+            kind="suggest",
+            text=render("suggest", candidates=candidates),
+            candidates=list(candidates),
+            confidence=confidence,
+            buttons=_buttons(list(candidates)),
         )
 
 
@@ -112,6 +152,11 @@ def _candidate(match: Match) -> Candidate:
 
 def _buttons(candidates: list[Candidate]) -> list[Button]:
     return [Button(_short(c.question), f"faq:{c.id}") for c in candidates]
+
+
+def _entry_candidate(entry: Entry, score: float) -> Candidate:
+    """An entry offered for what the conversation was about rather than for a ranked message."""
+    return Candidate(id=entry.id, question=entry.question, answer=entry.answer, score=score)
 
 
 def _short(text: str, limit: int = 40) -> str:

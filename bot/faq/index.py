@@ -18,6 +18,9 @@ from bot.faq.views import Document, EntryViews, Query, Scores
 from bot.korean.hangul import squash
 
 Outcome = Literal["answer", "suggest", "fallback"]
+# A message this close to one of an entry's phrasings, letter for letter (jamo similarity), is
+# that question: it is answered whatever the gate makes of the rest of the evidence.
+EXACT_PHRASING = 0.95
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,6 @@ class FaqIndex:
         if not self.entries or not (evidence.query.terms or evidence.query.grams):
             return Ranking(text, terms, [], 0.0, "fallback")
         judgement = self.judge(evidence, self.model)
-        top = int(judgement.order[0])
         matches = [
             Match(self.entries[i], float(judgement.fused[i]), float(evidence.scores["coverage"][i]),
                   float(evidence.scores["jamo"][i]))
@@ -96,7 +98,7 @@ class FaqIndex:
         ]
         if judgement.topic is not None:
             return Ranking(text, terms, matches, 0.0, "fallback", self.topics[judgement.topic])
-        confidence = self.model.confidence(judgement.gate) if self._has_evidence(evidence.scores, top) else 0.0
+        confidence = self.confidence(evidence, judgement, self.model)
         companion = matches[1] if judgement.companion is not None and len(matches) > 1 else None
         return Ranking(text, terms, matches, confidence, self._outcome(confidence), companion=companion)
 
@@ -118,6 +120,15 @@ class FaqIndex:
         second = int(order[1]) if len(order) > 1 else None
         companion = second if second is not None and fused[top] - fused[second] < COMPANION_MARGIN else None
         return Judgement(order, fused, gate, best_topic if topic_margin < 0 else None, companion)
+
+    def confidence(self, evidence: Evidence, judgement: Judgement, model: RankerModel) -> float:
+        """How sure the first entry answers the message, 0..1 (0 when an out-of-scope topic or
+        nothing of the entry is in it)."""
+        top = int(judgement.order[0])
+        if judgement.topic is not None or not self._has_evidence(evidence.scores, top):
+            return 0.0
+        sure = model.confidence(judgement.gate)
+        return max(sure, 0.99) if evidence.scores["jamo"][top] >= EXACT_PHRASING else sure
 
     def _outcome(self, confidence: float) -> Outcome:
         if confidence >= self.model.answer_at:

@@ -18,6 +18,8 @@ from telegram import (
     BotCommandScopeDefault,
     CallbackQuery,
     Chat,
+    InlineQuery,
+    InlineQueryResultArticle,
     Message,
     Update,
 )
@@ -31,8 +33,10 @@ from bot.handlers.render import (
     can_edit,
     escape,
     feedback_toast,
+    inline_result,
     is_feedback,
     keyboard_shown_after,
+    pressed,
     settle_keyboard,
     without_feedback,
 )
@@ -114,20 +118,23 @@ async def _respond(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Ev
         return
     d = deps(context)
     reply = _ask_engine(d, chat, event, context)
-    await send_reply(context.bot, chat.id, reply, blocked=d.blocked,
-                     quote=message.message_id if is_group(chat.type) else None)
+    group = is_group(chat.type)
+    await send_reply(context.bot, chat.id, reply, blocked=d.blocked, quote=message.message_id if group else None,
+                     group=group)
 
 
 # -- inline buttons ----------------------------------------------------------------------------
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a pressed inline button at once, then edit its message in place (👍/👎: a toast)."""
+    """Answer a pressed inline button at once, then edit its message in place, or for a
+    follow-on button (a related question, the full list) send a new one (👍/👎: a toast)."""
     query, chat = update.callback_query, update.effective_chat
     if query is None:
         return
     d = deps(context)
-    event = button_event(query.data, query.from_user, d.settings.admin_ids)
+    payload, follow_on = pressed(query.data or "")
+    event = button_event(payload, query.from_user, d.settings.admin_ids)
     if event is None or chat is None:
         await _answer(query, None, chat.id if chat else 0, d)
         return
@@ -139,13 +146,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await remove_buttons(context.bot, message, without_feedback(message.reply_markup), blocked=d.blocked)
         return
     await _answer(query, None, chat.id, d)
-    if message is not None and can_edit(reply) and await edit_reply(context.bot, message, reply, blocked=d.blocked):
+    group = is_group(chat.type)
+    if message is not None and not follow_on and can_edit(reply) \
+            and await edit_reply(context.bot, message, reply, blocked=d.blocked, group=group):
         return
-    if message is not None and not can_edit(reply) and message.reply_markup is not None:
+    if message is not None and not follow_on and not can_edit(reply) and message.reply_markup is not None:
         # The answer comes as a new message (it brings a reply keyboard): the pressed keyboard
         # is taken off, so its now stale buttons are not left to press.
         await remove_buttons(context.bot, message, None, blocked=d.blocked)
-    await send_reply(context.bot, chat.id, reply, blocked=d.blocked)
+    await send_reply(context.bot, chat.id, reply, blocked=d.blocked, group=group)
 
 
 async def _answer(query: CallbackQuery, toast: str | None, chat_id: int, d: BotDeps) -> None:
@@ -154,6 +163,30 @@ async def _answer(query: CallbackQuery, toast: str | None, chat_id: int, d: BotD
         await deliver(partial(query.answer, toast), chat_id=chat_id, what="answerCallbackQuery", blocked=d.blocked)
     except (BadRequest, Undeliverable) as exc:
         log.info("chat %s: callback query not answered (%s)", chat_id, type(exc).__name__)
+
+
+# -- inline mode ---------------------------------------------------------------------------------
+
+INLINE_CACHE_SECONDS = 300  # the guides do not change while the bot runs
+
+
+async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer "@bot 질문" typed in any chat with the best answers to share there."""
+    query = update.inline_query
+    if query is None:
+        return
+    d = deps(context)
+    results = [inline_result(shared) for shared in d.engine.best_answers(query.query)]
+    await _answer_inline(query, results, d)
+
+
+async def _answer_inline(query: InlineQuery, results: list[InlineQueryResultArticle], d: BotDeps) -> None:
+    """answerInlineQuery; a query the member has already typed past is not an error."""
+    answer = partial(query.answer, results, cache_time=INLINE_CACHE_SECONDS, is_personal=False)
+    try:
+        await deliver(answer, chat_id=query.from_user.id, what="answerInlineQuery", blocked=d.blocked)
+    except (BadRequest, Undeliverable) as exc:
+        log.info("user %s: inline query not answered (%s)", query.from_user.id, type(exc).__name__)
 
 
 def _ask_engine(d: BotDeps, chat: Chat, event: Event, context: ContextTypes.DEFAULT_TYPE) -> Reply:
@@ -197,7 +230,7 @@ def describe(update: object) -> str:
     """An update for the log without personal data: its id, kind and chat id."""
     if not isinstance(update, Update):
         return type(update).__name__
-    kind = next((k for k in ("message", "callback_query", "edited_message", "channel_post")
+    kind = next((k for k in ("message", "callback_query", "inline_query", "edited_message", "channel_post")
                  if getattr(update, k, None) is not None), "other")
     chat = update.effective_chat
     return f"update {update.update_id} ({kind}, chat {chat.id if chat else '-'})"
@@ -209,6 +242,16 @@ def describe(update: object) -> str:
 def bot_commands(engine: Engine, *, admin: bool = False) -> list[BotCommand]:
     """The command menu as the capabilities declare it (bot.capability)."""
     return [BotCommand(c.name, c.help) for c in engine.command_list(admin=admin)]
+
+
+async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """post_init: links into the private chat from the bot's username (getMe, at initialize),
+    then the command menus."""
+    d: BotDeps = application.bot_data[DEPS_KEY]
+    username = application.bot.username
+    if username:
+        d.engine.link_base = f"https://t.me/{username}?start="
+    await set_commands(application)
 
 
 async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

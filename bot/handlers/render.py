@@ -2,8 +2,10 @@
 
 Text is plain in a Reply; here it becomes HTML with every character of it escaped (user text
 included), the first line bold and the source line in italics, cut into pieces that fit one
-message. Buttons become an inline keyboard (with a 👍/👎 row under FAQ answers); `keyboard`
-becomes a reply keyboard with the location or contact button, or takes it away."""
+message. Buttons become an inline keyboard (with a 👍/👎 row under FAQ answers; a link button
+opens its URL; a follow-on button's data is marked so its reply comes as a new message);
+`keyboard` becomes a reply keyboard with the location or contact button, or takes it away.
+Inline mode's answers become articles to share."""
 
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ from dataclasses import dataclass
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from telegram.constants import CallbackQueryLimit, InlineKeyboardButtonLimit, MessageLimit
+from telegram.constants import CallbackQueryLimit, InlineKeyboardButtonLimit, MessageLimit, ParseMode
 
-from bot.conversation import Button, Keyboard, Reply, Venue
+from bot.conversation import Button, Keyboard, Reply, Shared, Venue
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +33,15 @@ MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
 MAX_TOAST = int(CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH)  # 200
 MAX_VENUES = 5  # more pins than this is a list to read, not a map
+GROUP_VENUES = 1  # in a group, pins for everyone to scroll past: the nearest one at most
+MAX_RESULT_ID = 64  # bytes of an inline result's id
+MAX_DESCRIPTION = 100  # characters of an inline result's second line
 SHORT_LABEL = 12  # labels up to this long sit two to a row
 SOURCE_PREFIX = "출처:"
 FEEDBACK_PREFIX = "fb:"
+# Marks a follow-on button's callback data: its reply is sent as a new message, and the message
+# the button sits on (the answer the member asked for) stays as it is.
+FOLLOW_ON_MARK = "+"
 # Carries the inline buttons when the reply's text carries a reply keyboard.
 CHOICES_PROMPT = "아래에서 골라 주세요."
 
@@ -116,10 +126,13 @@ def _hard_wrap(line: str, limit: int) -> list[str]:
 
 def inline_keyboard(buttons: list[Button], feedback_ref: str | None = None) -> InlineKeyboardMarkup | None:
     """The reply's buttons, short ones two to a row, with the 👍/👎 row under an answer."""
-    usable = [b for b in buttons if _payload_fits(b.payload)]
+    usable = [b for b in buttons if b.url or _payload_fits(callback_data(b))]
     rows: list[list[InlineKeyboardButton]] = []
     for button in usable:
-        key = InlineKeyboardButton(button.label, callback_data=button.payload)
+        if button.url:
+            key = InlineKeyboardButton(button.label, url=button.url)
+        else:
+            key = InlineKeyboardButton(button.label, callback_data=callback_data(button))
         if rows and len(button.label) <= SHORT_LABEL and len(rows[-1]) == 1 \
                 and len(rows[-1][0].text) <= SHORT_LABEL:
             rows[-1].append(key)
@@ -131,6 +144,18 @@ def inline_keyboard(buttons: list[Button], feedback_ref: str | None = None) -> I
             rows.append([InlineKeyboardButton("👍 도움이 됐어요", callback_data=up),
                          InlineKeyboardButton("👎 아니에요", callback_data=down)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def callback_data(button: Button) -> str:
+    """What Telegram sends back when the button is pressed."""
+    return FOLLOW_ON_MARK + button.payload if button.follow_on else button.payload
+
+
+def pressed(data: str) -> tuple[str, bool]:
+    """The payload behind pressed callback data, and whether its reply is a new message."""
+    if data.startswith(FOLLOW_ON_MARK):
+        return data[len(FOLLOW_ON_MARK):], True
+    return data, False
 
 
 def feedback_payloads(ref: str) -> tuple[str, str]:
@@ -165,13 +190,14 @@ def reply_keyboard(keyboard: Keyboard | None) -> ReplyKeyboardMarkup | ReplyKeyb
                                input_field_placeholder=placeholder)
 
 
-def plan(reply: Reply) -> list[Outgoing]:
+def plan(reply: Reply, *, group: bool = False) -> list[Outgoing]:
     """The messages that carry `reply`, in order: its text (in pieces if ever too long) with the
-    keyboards on the last piece, then its venues. One message cannot carry both inline buttons
-    and a reply keyboard: taking the keyboard away rides on the first venue when there is one;
-    otherwise the text carries the reply keyboard and the buttons follow in a short message."""
+    keyboards on the last piece, then its venues (in a group the nearest only). One message
+    cannot carry both inline buttons and a reply keyboard: taking the keyboard away rides on the
+    first venue when there is one; otherwise the text carries the reply keyboard and the buttons
+    follow in a short message."""
     messages = [Outgoing(to_html(p, bold_first=n == 0)) for n, p in enumerate(split_text(reply.text))]
-    venues = [Outgoing("", venue=v) for v in reply.venues[:MAX_VENUES]]
+    venues = [Outgoing("", venue=v) for v in reply.venues[:GROUP_VENUES if group else MAX_VENUES]]
     inline = inline_keyboard(reply.buttons, reply.feedback_ref)
     keyboard = reply_keyboard(reply.keyboard)
     last = messages[-1].html
@@ -222,3 +248,17 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
     rows = [[b for b in row if not is_feedback(str(b.callback_data or ""))] for row in markup.inline_keyboard]
     kept = [row for row in rows if row]
     return InlineKeyboardMarkup(kept) if kept else None
+
+
+def inline_result(shared: Shared) -> InlineQueryResultArticle:
+    """An answer offered in inline mode: its title (the question), its first line under it, and
+    the message it sends into the chat (the whole answer, with its source)."""
+    first = shared.reply.text.strip().split("\n", 1)[0]
+    description = first if len(first) <= MAX_DESCRIPTION else first[: MAX_DESCRIPTION - 1] + "…"
+    text = split_text(shared.reply.text)[0]
+    return InlineQueryResultArticle(
+        id=shared.id.encode("utf-8")[:MAX_RESULT_ID].decode("utf-8", "ignore"),
+        title=shared.title,
+        description=description,
+        input_message_content=InputTextMessageContent(to_html(text), parse_mode=ParseMode.HTML),
+    )

@@ -18,19 +18,19 @@ log = logging.getLogger(__name__)
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, blocked: set[int],
-                     quote: int | None = None) -> None:
-    """Send `reply` to `chat_id` (quoting message `quote`, as in groups); gives up quietly on a
-    chat that cannot be written to."""
+                     quote: int | None = None, group: bool = False) -> None:
+    """Send `reply` to `chat_id` (in a group quoting message `quote`, with fewer pins); gives up
+    quietly on a chat that cannot be written to."""
     try:
-        await _send(bot, chat_id, plan(reply), blocked=blocked, quote=quote)
+        await _send(bot, chat_id, plan(reply, group=group), blocked=blocked, quote=quote)
     except Undeliverable:
         return
 
 
-async def edit_reply(bot: Bot, message: Message, reply: Reply, *, blocked: set[int]) -> bool:
+async def edit_reply(bot: Bot, message: Message, reply: Reply, *, blocked: set[int], group: bool = False) -> bool:
     """Show `reply` in place of `message` (a pressed button's message; see render.can_edit);
     False when Telegram would not edit it, so the caller sends it instead."""
-    first, *rest = plan(reply)
+    first, *rest = plan(reply, group=group)
     markup = first.markup if isinstance(first.markup, InlineKeyboardMarkup) else None
     chat_id = message.chat.id
     try:

@@ -78,8 +78,8 @@ def command_event(message: Message, *, bot_username: str, admin_ids: Collection[
 
 
 def text_event(message: Message, *, bot_id: int, bot_username: str, admin_ids: Collection[int]) -> Event | None:
-    """Typed text (or a caption; nothing for a bare sticker or photo); in a group only when the bot
-    is mentioned (the mention taken out) or replied to."""
+    """Typed text (or a caption), or what the bot cannot read (a bare sticker, voice message,
+    photo...); in a group only when the bot is mentioned (the mention taken out) or replied to."""
     text = message.text or message.caption or ""
     if is_group(message.chat.type):
         text, mentioned = strip_mention(text, bot_username)
@@ -87,7 +87,20 @@ def text_event(message: Message, *, bot_id: int, bot_username: str, admin_ids: C
             text, mentioned = _tidy(text.replace(name, "", 1)), True
         if not (mentioned or _replies_to_bot(message, bot_id)):
             return None
-    return Event(kind="text", text=text, user_id=_user_id(message), is_admin=is_admin(message.from_user, admin_ids))
+    user_id, admin = _user_id(message), is_admin(message.from_user, admin_ids)
+    media = media_kind(message)
+    if not text.strip() and media:
+        return Event(kind="media", media=media, user_id=user_id, is_admin=admin)
+    return Event(kind="text", text=text, user_id=user_id, is_admin=admin)
+
+
+# What a message carries when it is no text, in the order Telegram's own clients label it.
+_MEDIA = ("sticker", "voice", "video_note", "audio", "animation", "video", "photo", "document")
+
+
+def media_kind(message: Message) -> str:
+    """"sticker", "voice", "photo"... for a message carrying one, else ""."""
+    return next((kind for kind in _MEDIA if getattr(message, kind, None)), "")
 
 
 def location_event(message: Message, *, bot_id: int, admin_ids: Collection[int]) -> Event | None:

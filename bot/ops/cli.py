@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.korean.clock import SEOUL
+from bot.korean.hangul import josa
 from bot.ops.heartbeat import DEFAULT_MAX_AGE
 from bot.settings import Settings
 from bot.sms.key import key_path
@@ -64,7 +65,7 @@ def backup_report(done: Backup, keep: int, settings: Settings) -> list[str]:
     if done.removed:
         lines.append(f"오래된 백업 {len(done.removed)}개를 지웠습니다(최근 {keep}개 보관).")
     where = "BOT_SMS_KEY 값" if settings.sms_key is not None else f"키 파일 {key_path(settings.db_path)}"
-    lines.append(f"{where}은(는) 백업에 들어 있지 않습니다: 데이터베이스와 따로, 한 번 보관해 두세요.")
+    lines.append(f"{josa(where, '은/는')} 백업에 들어 있지 않습니다: 데이터베이스와 따로, 한 번 보관해 두세요.")
     return lines
 
 

@@ -18,7 +18,7 @@ from bot.capability import Capability, Command
 from bot.conversation import Button, Reply, Turn
 from bot.korean.hangul import squash
 from bot.korean.phones import mask_phone
-from bot.sms.chat import NAME, contact_phone, flow_buttons, pressed_action, reply
+from bot.sms.chat import NAME, contact_phone, flow_buttons, pressed_action, private_only, reply
 from bot.sms.chat_change import ChangeSteps
 from bot.sms.chat_company import CompanySteps
 from bot.sms.chat_register import RegistrationSteps
@@ -115,7 +115,7 @@ class SmsCapability(Capability):
         if turn.flow() == self.name:
             return self.proceed(turn, None)
         if turn.chat_type != "private":
-            return reply("private_only", keyboard="remove")
+            return private_only(turn, "remove")
         # A number shared out of the blue: ask what to do with it, keeping it as proven.
         phone = contact_phone(turn)
         if phone is None:
@@ -127,7 +127,7 @@ class SmsCapability(Capability):
 
     def menu(self, turn: Turn) -> Reply:
         if turn.chat_type != "private":
-            return reply("private_only")
+            return private_only(turn)
         return reply("menu", shared="", ceo=False, buttons=[Button(label, f"{NAME}:{p}") for label, p in MENU])
 
     def _choose_menu(self, data: dict[str, Any], phone: str) -> Reply:
@@ -142,7 +142,7 @@ class SmsCapability(Capability):
         """Start an action, keeping a number the member proved earlier in this conversation."""
         if turn.chat_type != "private":
             turn.end_flow()
-            return reply("private_only", keyboard="remove")
+            return private_only(turn, "remove")
         data = turn.flow_data() if turn.flow() == self.name else {}
         # A proven number carries over to another action, but into a registration only straight
         # after it was shared: a registration started later may well be for a colleague.

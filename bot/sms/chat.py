@@ -23,7 +23,21 @@ NONCE_BYTES = 4
 
 def reply(template: str, *, buttons: list[Button] | None = None, keyboard: Keyboard | None = None,
           **context: Any) -> Reply:
-    return Reply(kind="sms", text=render(f"sms_{template}", **context), buttons=buttons or [], keyboard=keyboard)
+    """A reply of the flow; its template knows the keyboard, so it mentions only buttons shown."""
+    return Reply(kind="sms", text=render(f"sms_{template}", keyboard=keyboard, **context), buttons=buttons or [],
+                 keyboard=keyboard)
+
+
+def contact_keyboard(turn: Turn) -> Keyboard | None:
+    """The button sharing one's own number, where the channel has it (not the terminal, not a group)."""
+    return "contact" if turn.can_share else None
+
+
+def private_only(turn: Turn, keyboard: Keyboard | None = None) -> Reply:
+    """In a group: a button opening the private chat at /sms, where the channel has such links."""
+    link = turn.private_link("sms")
+    return reply("private_only", keyboard=keyboard, linked=link is not None,
+                 buttons=[Button("1:1 대화에서 열기", url=link)] if link else [])
 
 
 def flow_buttons(data: dict[str, Any], choices: Sequence[tuple[str, str]]) -> list[Button]:

@@ -11,7 +11,7 @@ from typing import Any
 from bot.conversation import Button, Reply, Turn
 from bot.korean.phones import mask_phone
 from bot.korean.values import yes_no
-from bot.sms.chat import flow_buttons, phone_from, reply
+from bot.sms.chat import contact_keyboard, flow_buttons, phone_from, reply
 from bot.sms.format import consent_label, missing_label, status_label, verified_label
 from bot.sms.kr_ids import FieldError
 from bot.sms.model import Requester, is_already
@@ -44,13 +44,13 @@ class ChangeSteps:
                 seen.add(e.phone)
                 picks.append((f"{e.masked} ({e.company})", f"pick:{e.recipient_id}"))
         buttons = flow_buttons(data, picks) if picks else []
-        return reply("ask_number", reason=reason, what=ASK_WHAT[data["action"]], buttons=buttons, keyboard="contact")
+        return reply("ask_number", reason=reason, what=ASK_WHAT[data["action"]], buttons=buttons, keyboard=contact_keyboard(turn))
 
     def number(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply:
         if action and action.startswith("pick:"):
             phone = self._picked(turn, action.removeprefix("pick:"))
             if phone is None:
-                return reply("not_allowed", verb=CAN_WHAT[data["action"]], keyboard="contact")
+                return reply("not_allowed", verb=CAN_WHAT[data["action"]], keyboard=contact_keyboard(turn))
             return self._resolve(turn, data, phone, proven=False)
         try:
             phone, verification = phone_from(turn)
@@ -73,7 +73,7 @@ class ChangeSteps:
         masked = mask_phone(phone)
         if not targets:
             if not proven:
-                return reply("not_allowed", verb=CAN_WHAT[action], keyboard="contact")
+                return reply("not_allowed", verb=CAN_WHAT[action], keyboard=contact_keyboard(turn))
             turn.end_flow()
             return reply("nothing_held", masked=masked, keyboard="remove")
         if action == "view":

@@ -16,7 +16,7 @@ from bot.korean.hangul import squash
 from bot.korean.phones import mask_phone
 from bot.korean.values import yes_no
 from bot.sms import policy
-from bot.sms.chat import flow_buttons, phone_from, reply
+from bot.sms.chat import contact_keyboard, flow_buttons, phone_from, reply
 from bot.sms.codes import typed_code
 from bot.sms.consent import CONSENT_VERSION, consent_text
 from bot.sms.format import missing_label
@@ -108,13 +108,13 @@ class RegistrationSteps:
         if data.get("proven") and not data.get("ceo"):  # registering the number proven just before
             data.update(phone=data["proven"], verification="contact")
             return self._ask_consent(data, "")
-        return reply("ask_phone", reason="", ceo=bool(data.get("ceo")), keyboard="contact")
+        return reply("ask_phone", reason="", ceo=bool(data.get("ceo")), keyboard=contact_keyboard(turn))
 
     def phone(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply:
         try:
             phone, verification = phone_from(turn)
         except FieldError as exc:
-            return reply("ask_phone", reason=str(exc), ceo=bool(data.get("ceo")), keyboard="contact")
+            return reply("ask_phone", reason=str(exc), ceo=bool(data.get("ceo")), keyboard=contact_keyboard(turn))
         data.update(phone=phone, verification=verification)
         if verification == "contact" and not data.get("ceo"):
             data["proven"] = phone

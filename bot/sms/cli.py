@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.korean.clock import Clock
+from bot.korean.hangul import josa
 from bot.korean.phones import redact
 from bot.settings import Settings
 from bot.sms.csv_table import TableError
@@ -256,7 +257,7 @@ def format_plan(plan: Plan, out: Path | None) -> str:
     day = plan.send_date.isoformat()
     lines = [f"{day} 보증해제 안내 문자 발송 계획"]
     if not plan.business_day:
-        lines.append(f"{day}은(는) 영업일이 아니어서 보낼 문자가 없습니다(전 영업일에 미리 보냅니다).")
+        lines.append(f"{josa(day, '은/는')} 영업일이 아니어서 보낼 문자가 없습니다(전 영업일에 미리 보냅니다).")
     lines.append(f"- 읽은 행 {plan.rows}, 잘못된 행 {len(plan.problems)}, 대상 아님(입찰·하자·1천만원 미만)"
                  f" {plan.not_eligible}, 다른 날 발송 {plan.other_days}")
     lines.append(f"- 이날 발송할 보증 {plan.guarantees}건, 문자 {len(plan.notices)}통")

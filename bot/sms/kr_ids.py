@@ -101,9 +101,9 @@ def clean_text(text: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
     """One line of free text (company, branch): NFC, trimmed, no control characters."""
     value = " ".join(unicodedata.normalize("NFC", text).split())
     if not value:
-        raise FieldError(f"{what}이(가) 비어 있습니다.")
+        raise FieldError(f"{josa(what, '이/가')} 비어 있습니다.")
     if len(value) > limit:
-        raise FieldError(f"{what}은(는) {limit}자 이내로 입력해 주세요.")
+        raise FieldError(f"{josa(what, '은/는')} {limit}자 이내로 입력해 주세요.")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in value):
         raise FieldError(f"{what}에 쓸 수 없는 문자가 들어 있습니다.")
     return value

@@ -111,7 +111,7 @@ def check_members(table: Table, registry: Registry, directory: BranchDirectory) 
 def _duplicate(member: Member, line: int, seen_no: dict[str, int], seen_brn: dict[str, int],
                registry: Registry) -> str:
     if member.member_no in seen_no:
-        return f"조합원번호 {member.member_no}이(가) {seen_no[member.member_no]}행과 겹칩니다."
+        return f"조합원번호 {josa(member.member_no, '이/가')} {seen_no[member.member_no]}행과 겹칩니다."
     if member.brn in seen_brn:
         return f"사업자등록번호가 {seen_brn[member.brn]}행과 겹칩니다."
     holder = registry.member_by_brn(member.brn)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.korean.hangul import josa
 from bot.korean.phones import mask_phones
 from bot.sms.csv_table import RowProblem, Table, read_table
 from bot.sms.directory import BranchDirectory
@@ -82,7 +83,7 @@ def parse_amount(text: str) -> int:
     """10,000,000 / 10000000원 -> 10000000."""
     value = text.strip().removesuffix("원").strip()
     if not _AMOUNT.fullmatch(value):
-        raise FieldError(f"보증금액 '{_short(text)}'을(를) 숫자로 읽을 수 없습니다.")
+        raise FieldError(f"보증금액 {josa(_quoted(text), '을/를')} 숫자로 읽을 수 없습니다.")
     return int(value.replace(",", ""))
 
 
@@ -90,11 +91,11 @@ def parse_end_date(text: str) -> dt.date:
     """2026-11-30, 2026.11.30, 2026/11/30 or 20261130."""
     match = _DATE.fullmatch(text.strip())
     if match is None:
-        raise FieldError(f"보증종료일 '{_short(text)}'은(는) YYYY-MM-DD 형식이 아닙니다.")
+        raise FieldError(f"보증종료일 {josa(_quoted(text), '은/는')} YYYY-MM-DD 형식이 아닙니다.")
     try:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError as exc:
-        raise FieldError(f"보증종료일 '{_short(text)}'은(는) 없는 날짜입니다.") from exc
+        raise FieldError(f"보증종료일 {josa(_quoted(text), '은/는')} 없는 날짜입니다.") from exc
 
 
 def parse_guarantee(values: dict[str, str]) -> Guarantee:
@@ -112,7 +113,7 @@ def parse_guarantee(values: dict[str, str]) -> Guarantee:
     member_no = attempt(lambda: parse_member_no(values["member_no"]))
     kind = normalise_kind(values["kind"]) if values["kind"].strip() else None
     if kind is None:
-        reasons.append(f"보증종류 '{_short(values['kind'])}'을(를) 알 수 없습니다.")
+        reasons.append(f"보증종류 {josa(_quoted(values['kind']), '을/를')} 알 수 없습니다.")
     amount = attempt(lambda: parse_amount(values["amount"]))
     end = attempt(lambda: parse_end_date(values["end_date"]))
     if reasons:
@@ -141,7 +142,7 @@ def plan_day(table: Table, send_date: dt.date, members: Callable[[str], Member |
             continue
         member = members(guarantee.member_no)
         if member is None:
-            plan.problems.append(RowProblem(line, f"조합원번호 {guarantee.member_no}이(가) 조합원 명단에 없습니다."))
+            plan.problems.append(RowProblem(line, f"조합원번호 {josa(guarantee.member_no, '이/가')} 조합원 명단에 없습니다."))
             continue
         if guarantee.guarantee_no in seen:
             plan.problems.append(RowProblem(line, f"보증번호가 {seen[guarantee.guarantee_no]}행과 겹칩니다."))
@@ -172,6 +173,11 @@ def _plan_one(plan: Plan, guarantee: Guarantee, member: Member, recipients: Call
                       branch=directory.find(member.branch), cooperative=cooperative, end=format_date(guarantee.end),
                       amount=format_won(guarantee.amount))
         plan.notices.append(Notice(plan.send_date, guarantee, member.company, person, text))
+
+
+def _quoted(text: str) -> str:
+    """A cell named in a report: shortened (see _short) and in quotes."""
+    return f"'{_short(text)}'"
 
 
 def _short(text: str, limit: int = 20) -> str:
