@@ -32,6 +32,12 @@ HEAD_OFFICE_AREA = "11"  # 서울특별시
 # Words that put a place in the message: "분당 근처", "창원 사는데", "해운대 쪽".
 _NEAR_CUES = ("근처", "가까운", "가까이", "가깝", "가까워", "주변", "인근", "부근", "근방", "사는데", "살아", "살고",
               "사는곳", "쪽")
+# Cues that mean a place only beside the word 지점: "분당 쪽 지점", "일산 사는데 지점 어디", but not
+# "NICE 쪽이랑 조합 쪽 번호", "화면 오른쪽에", "저희 쪽은".
+_WEAK_NEAR_CUES = ("사는데", "살아", "살고", "사는곳", "쪽")
+# "지점 … 어디" asks for a branch only in a short message; a long one that says 지점 in passing
+# ("지점에선 아직 안 보인다네요. 확인은 어디서 해요?") is a question for the guides.
+MAX_BRANCH_QUESTION_WORDS = 8
 _LIST_CUES = ("목록", "리스트", "전체", "전국", "모든", "모두", "전부", "몇개", "몇곳", "어디어디")
 _FIELD_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fax", ("팩스", "fax")),
@@ -86,7 +92,8 @@ class _Message:
 
     @property
     def near(self) -> bool:
-        return self.has(_NEAR_CUES)
+        strong = [cue for cue in _NEAR_CUES if cue not in _WEAK_NEAR_CUES]
+        return self.has(strong) or (self.mentions_branch and self.has(_WEAK_NEAR_CUES))
 
     @property
     def wants_list(self) -> bool:
@@ -209,7 +216,8 @@ class BranchesCapability(Capability):
             return self.info(turn, branches, message.fields())
         if message.has(HEAD_OFFICE_WORDS):
             return self._head_office(turn, message)
-        if message.near or (message.mentions_branch and "어디" in message.squashed):
+        asks_where = message.mentions_branch and "어디" in message.squashed
+        if message.near or (asks_where and len(message.words) <= MAX_BRANCH_QUESTION_WORDS):
             return self._near_words(turn, message)
         if message.mentions_branch:
             return self._branch_word_only(turn, message)
