@@ -67,3 +67,9 @@ class Capability:
         """A sure reply to a question asked in the middle of another capability's flow, which
         stays open; None when this capability is not sure (the flow then gets the message)."""
         return None
+
+    def before_turn(self, turn: Turn) -> None:
+        """Called before every turn is routed, whichever capability answers it."""
+
+    def after_turn(self, turn: Turn, reply: Reply) -> None:
+        """Called with every reply the engine gives, before the chat's state is saved."""

@@ -4,6 +4,7 @@ per-turn context a capability works with (Turn). Nothing here knows about Telegr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -60,6 +61,15 @@ class Venue:
     address: str
 
 
+@dataclass(frozen=True)
+class Picture:
+    """An image sent after the reply's text (Telegram: a photo with `caption`). It is drawn only
+    by a channel that shows pictures, and off the event loop: drawing takes a moment."""
+
+    caption: str
+    draw: Callable[[], bytes]  # PNG bytes
+
+
 @dataclass
 class Reply:
     kind: ReplyKind
@@ -72,6 +82,7 @@ class Reply:
     keyboard: Keyboard | None = None
     # Set on FAQ answers so channels can offer 👍/👎 about this entry.
     feedback_ref: str | None = None
+    picture: Picture | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The fixed `bot ask --json` shape."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.capability import Capability, Command
 from bot.conversation import Button, Event, Reply, Turn
@@ -59,6 +59,7 @@ class Engine:
         """Answer one event and persist the chat's state."""
         chat = str(chat_id)
         turn = Turn(chat, event, self.states.load(chat), today or clock.today(), chat_type)
+        self._each_capability(lambda cap: cap.before_turn(turn), turn)
         try:
             reply = self._route(turn)
         except Exception:
@@ -71,8 +72,19 @@ class Engine:
                 self.feedback.record(event.text, "miss")
             # Nothing fitted: offer what the bot can do instead.
             reply.buttons = reply.buttons or [*self.menu_buttons(), Button("도움말", f"menu:{HELP.name}")]
+        self._each_capability(lambda cap: cap.after_turn(turn, reply), turn)
         self.states.save(chat, turn.state)
         return reply
+
+    def _each_capability(self, hook: Callable[[Capability], None], turn: Turn) -> None:
+        """Every capability sees every turn (the staff inbox keeps each reply's outcome, taught
+        answers reach the FAQ); a failure there is logged and costs the member nothing."""
+        for cap in self.capabilities:
+            try:
+                hook(cap)
+            except Exception:
+                log.exception("%s failed around a %s event in chat %s", type(cap).__name__, turn.event.kind,
+                              turn.chat_id)
 
     # -- routing -----------------------------------------------------------------------------
 
