@@ -135,6 +135,13 @@ def build_capabilities(services: Services) -> list[Capability]:
             faq]
 
 
+def live_faq(capabilities: Sequence[Capability]) -> LiveFaq:
+    """The FAQ's live index among built capabilities (the command line teaches through it)."""
+    admin = next(c for c in capabilities if isinstance(c, AdminCapability))
+    assert isinstance(admin.faq, LiveFaq)
+    return admin.faq
+
+
 def knowledge_reloader(folder: Path, live: LiveFaq, branches: BranchesCapability) -> Reloader:
     """/reload and SIGHUP: the knowledge files checked as `bot kb check` checks them; only when
     all are sound are the FAQ and the branch list read again ([] then; else every problem)."""

@@ -26,6 +26,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import Services, build_engine, load_services
+from bot.handlers.admin import add_admin_jobs, unwatch_hangup, watch_hangup
 from bot.handlers.callbacks import (
     DEPS_KEY,
     BotDeps,
@@ -72,7 +73,7 @@ def build_application(settings: Settings, services: Services | None = None, *,
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
         .post_init(_post_init)
-        .post_shutdown(stop_upkeep)
+        .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request)
@@ -108,13 +109,21 @@ def build_application(settings: Settings, services: Services | None = None, *,
     # 6. Running as a service: a heartbeat on every update, the nightly backup (BOT_BACKUP_DIR),
     #    a webhook check, /healthz (BOT_HEALTH_PORT).
     add_upkeep(application, settings, heartbeat)
+    # 7. For the admins: the weekly report every Monday morning; SIGHUP reloads the knowledge.
+    add_admin_jobs(application)
     return application
 
 
 async def _post_init(application: TelegramApp) -> None:
-    """Before the first update: the command menu, and /healthz when asked for."""
+    """Before the first update: the command menu, /healthz when asked for, SIGHUP."""
     await set_commands(application)
     await start_upkeep(application)
+    watch_hangup(application)
+
+
+async def _post_shutdown(application: TelegramApp) -> None:
+    unwatch_hangup()
+    await stop_upkeep(application)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
