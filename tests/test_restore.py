@@ -179,7 +179,7 @@ def test_an_archive_with_a_trigger_of_someone_else_s_is_refused(archived: tuple[
 
 @pytest.mark.parametrize("component, step, said", [
     ("sms", 99, "sms 99단계(이 버전은"),
-    ("inbox", 1, "inbox 1단계(이 버전은 0단계까지)"),
+    ("calendar", 1, "calendar 1단계(이 버전은 0단계까지)"),
 ])
 def test_an_archive_from_a_newer_version_is_refused(archived: tuple[Path, Path], component: str, step: int,
                                                      said: str) -> None:
@@ -258,7 +258,8 @@ def test_bot_restore_says_what_it_did(archived: tuple[Path, Path]) -> None:
     assert lines[0] == f"복원했습니다: {archive.name} (2026-11-23 03:00 백업) → {path}"
     assert lines[1].startswith(f"- 복원 전 데이터베이스는 {path}.before-restore-")
     assert lines[2] == "- 복원 전 데이터베이스에서 수신거부 0건, 삭제 0건을 옮겼습니다(백업 뒤에 받은 요청)."
-    assert lines[3].startswith("- 행 수: conversations 0, feedback 0, schema_migrations ")
+    assert lines[3].startswith("- 행 수: conversations 0, faq_changes 1, faq_taught 0, feedback 0, inbox_groups 0,"
+                               " inbox_pending 0, inbox_questions 0, reply_outcomes 0, schema_migrations ")
     assert out.stderr == ""
 
 

@@ -1,6 +1,6 @@
 """What members thought of the answers (👍/👎) and what the bot could not answer, so the
-knowledge base can grow from real use. Questions are stored with phone-like numbers masked and
-without any chat or user id."""
+knowledge base can grow from real use. Questions are stored with phone-like numbers and names
+masked and without any chat or user id."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Literal
 
 import sqlite_utils
 
+from bot.korean.names import mask_names
 from bot.korean.phones import redact
 from bot.storage import migrate, transaction
 
@@ -49,7 +50,7 @@ class FeedbackStore:
         with transaction(self.db):
             self.db.execute(
                 "INSERT INTO feedback (question, entry_id, vote, created_at) VALUES (?, ?, ?, ?)",
-                [redact(question.strip())[:500], entry_id, vote, now],
+                [redact(mask_names(question.strip()))[:500], entry_id, vote, now],
             )
 
     def report(self, limit: int = 20) -> list[ReportLine]:
