@@ -15,17 +15,23 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.admin.capability import AdminCapability
+from bot.admin import inbox, outcomes
+from bot.admin.capability import AdminCapability, Reloader
+from bot.admin.inbox import InboxStore
+from bot.admin.outcomes import OutcomeStore
 from bot.branches.capability import BranchesCapability
 from bot.branches.data import load_branches
-from bot.branches.finder import shared_finder
+from bot.branches.finder import BranchFinder, shared_finder
 from bot.branches.places import load_places
 from bot.capability import Capability
 from bot.dates.capability import DatesCapability
 from bot.engine import Engine
+from bot.faq import taught
 from bot.faq.capability import FaqCapability
 from bot.faq.index import FaqIndex
+from bot.faq.live import LiveFaq
 from bot.faq.loading import faq_problems, load_faq
+from bot.faq.taught import TaughtStore
 from bot.korean.clock import Clock
 from bot.settings import Settings
 from bot.sms import schema as sms_schema
@@ -72,6 +78,9 @@ DATABASE_SCHEMAS: dict[str, Sequence[Step]] = {
     "conversations": state.SCHEMA,
     "feedback": feedback.SCHEMA,
     "sms": sms_schema.SCHEMA,
+    "faq_taught": taught.SCHEMA,
+    "inbox": inbox.SCHEMA,
+    "outcomes": outcomes.SCHEMA,
 }
 
 
@@ -121,9 +130,7 @@ def load_services(settings: Settings, *, db_path: Path | str | None = "settings"
     StorageFault when the database or its key file cannot be used."""
     folder = settings.knowledge_dir
     path = settings.db_path if db_path == "settings" else db_path
-    # The analyser's word cache lives with the database, in the bot's own writable data folder.
-    words = Path(path).parent / "faq-words.json" if path not in (None, ":memory:") else None
-    faq = load_faq(folder, faq_actions(), cache=words)
+    faq = load_faq(folder, faq_actions(), cache=word_cache(path))
     db = open_db(path)
     clock = Clock(settings.now)
     registry = Registry(db, key=settings.sms_key, clock=clock.now)
@@ -150,16 +157,48 @@ def recipient_service(services: Services) -> RecipientService:
     return RecipientService(services.registry, branch_directory(services.knowledge_dir))
 
 
+def word_cache(db_path: Path | str | None) -> Path | None:
+    """The analyser's word cache lives with the database, in the bot's own writable data folder."""
+    return Path(db_path).parent / "faq-words.json" if db_path not in (None, ":memory:") else None
+
+
 def build_capabilities(services: Services) -> list[Capability]:
     """One of each of CAPABILITIES, in that order, each given what it needs."""
-    return [
-        SmsCapability(recipient_service(services)),
-        AdminCapability(services.feedback),
-        DatesCapability(),
-        # The gazetteer is loaded once per process, whatever the number of engines.
-        BranchesCapability(shared_finder(services.knowledge_dir / "branches.csv")),
-        FaqCapability(services.faq, faq_actions()),
-    ]
+    folder = services.knowledge_dir
+    # The gazetteer is loaded once per process, whatever the number of engines.
+    branches = BranchesCapability(shared_finder(folder / "branches.csv"))
+    faq = FaqCapability(services.faq, faq_actions())
+    # Staff teach the FAQ from the inbox: alternates already taught in this database join at once.
+    live = LiveFaq(faq, TaughtStore(services.db), folder, faq_actions(), word_cache(services.settings.db_path))
+    live.refresh()
+    admin = AdminCapability(services.feedback, InboxStore(services.db), OutcomeStore(services.db), live,
+                            knowledge_reloader(folder, live, branches))
+    return [SmsCapability(recipient_service(services)), admin, DatesCapability(), branches, faq]
+
+
+def live_faq(capabilities: Sequence[Capability]) -> LiveFaq:
+    """The FAQ's live index among built capabilities (the command line teaches through it)."""
+    admin = next(c for c in capabilities if isinstance(c, AdminCapability))
+    assert isinstance(admin.faq, LiveFaq)
+    return admin.faq
+
+
+def knowledge_reloader(folder: Path, live: LiveFaq, branches: BranchesCapability) -> Reloader:
+    """/reload and SIGHUP: the knowledge files checked as `bot kb check` checks them; only when
+    all are sound are the FAQ and the branch list read again ([] then; else every problem)."""
+
+    def reload() -> list[str]:
+        problems = check_knowledge_files(folder).problems
+        if problems:
+            return problems
+        try:
+            live.reload()
+            branches.finder = BranchFinder.load(folder / "branches.csv")
+        except DataFileError as exc:  # changed again between the check and the load
+            return [str(p) for p in exc.problems]
+        return []
+
+    return reload
 
 
 def build_engine(services: Services) -> Engine:

@@ -94,3 +94,9 @@ class Capability:
             return []  # nothing, or a question back ("which month?") that cannot be shared
         title = reply.text.strip().split("\n", 1)[0]
         return [Shared(self.name, title, reply)]
+
+    def before_turn(self, turn: Turn) -> None:
+        """Called before every turn is routed, whichever capability answers it."""
+
+    def after_turn(self, turn: Turn, reply: Reply) -> None:
+        """Called with every reply the engine gives, before the chat's state is saved."""

@@ -12,7 +12,9 @@ import sys
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.admin import cli as inbox_cli
 from bot.conversation import Event, Reply, Shared
 from bot.ops import cli as ops_cli
 from bot.ops.lock import LockHeld
@@ -23,6 +25,9 @@ from bot.sms.directory import BranchDirectory
 from bot.sms.registry import RegistryError
 from bot.storage.datafile import DataFileError
 from bot.storage.faults import EXIT_STORAGE, fault_message, is_storage_error
+
+if TYPE_CHECKING:  # the FAQ (Kiwi) is imported only by the commands that need it
+    from bot.faq.live import LiveFaq
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -89,10 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="지식 베이스 관리")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_sub.add_parser("check", help="지식 파일 검사 (faq.yaml, lexicon.yaml, out_of_scope.yaml, ranker.json, 지점·지명 CSV)").set_defaults(handler=_kb_check)
+    learned = kb_sub.add_parser("learned", help="받은편지함에서 가르친 다른 질문 표현 (항목별)")
+    learned.add_argument("--apply", action="store_true", help="faq.yaml에 옮겨 적기 (주석·배치 유지, 검사 후)")
+    learned.set_defaults(handler=_kb_learned)
 
-    report = sub.add_parser("report", help="답하지 못한 질문과 👎 받은 질문 (많은 순)")
+    report = sub.add_parser("report", help="답하지 못한 질문과 👎 받은 질문 (많은 순); --week: 주간 그림")
     report.add_argument("--limit", type=int, default=20)
+    report.add_argument("--week", action="store_true", help="7일간 날짜별 질문 수와 많이 놓친 질문을 PNG로")
+    report.add_argument("--end", type=_iso_date, help="주간 그림의 마지막 날 YYYY-MM-DD (기본: 오늘)")
+    report.add_argument("--out", type=Path, default=Path("weekly-report.png"), help="PNG 파일 (기본: weekly-report.png)")
     report.set_defaults(handler=_report)
+
+    inbox_cli.register(sub, _live_faq)  # inbox [--json], inbox teach ITEM ENTRY_ID, inbox dismiss ITEM
 
     # members import, sms list|pending|approve|reject|export|optout|optin|outbox, notices plan
     staff_cli.register(sub, directory=_branch_directory)
@@ -223,14 +236,40 @@ def _kb_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _kb_learned(args: argparse.Namespace) -> int:
+    from bot.faq.learned import plan_lines, review_learned
+
+    live = _live_faq(Settings.from_env())
+    plan = review_learned(live, apply=args.apply)
+    questions = {e.id: e.question for e in live.base.kb.entries}
+    for line in plan_lines(plan, questions, applied=args.apply):
+        print(line)
+    if args.apply and plan.write:
+        print()
+        return _kb_check(args)  # what was written must pass the same check as any edit
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from bot.admin.report import render_report
     from bot.storage import open_db
     from bot.storage.feedback import FeedbackStore
 
-    store = FeedbackStore(open_db(Settings.from_env().db_path))
+    settings = Settings.from_env()
+    if args.week:
+        line = inbox_cli.write_week(settings.db_path, args.end, args.out)
+        print(f"주간 그림을 {args.out}에 저장했습니다. {line}")
+        return 0
+    store = FeedbackStore(open_db(settings.db_path))
     print(render_report(store.report(args.limit)))
     return 0
+
+
+def _live_faq(settings: Settings) -> LiveFaq:
+    """The FAQ as a running bot on BOT_DB has it (with its taught alternates)."""
+    from bot.app import build_capabilities, live_faq, load_services
+
+    return live_faq(build_capabilities(load_services(settings)))
 
 
 # -- argument types ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ per-turn context a capability works with (Turn). Nothing here knows about Telegr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -73,6 +73,15 @@ class Venue:
     address: str
 
 
+@dataclass(frozen=True)
+class Picture:
+    """An image sent after the reply's text (Telegram: a photo with `caption`). It is drawn only
+    by a channel that shows pictures, and off the event loop: drawing takes a moment."""
+
+    caption: str
+    draw: Callable[[], bytes]  # PNG bytes
+
+
 @dataclass
 class Reply:
     kind: ReplyKind
@@ -86,8 +95,9 @@ class Reply:
     # Set on FAQ answers so channels can offer 👍/👎: the entry answered, which the engine turns
     # into the number of the answer it recorded (the buttons carry that, never text).
     feedback_ref: str | None = None
-    # The FAQ entry this reply answers (kept as it is; for follow-ups and tests).
+    # The FAQ entry this reply answers (kept as it is; for follow-ups, the inbox and tests).
     entry_id: str | None = None
+    picture: Picture | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The fixed `bot ask --json` shape."""

@@ -86,6 +86,7 @@ class Engine:
                     can_share=chat_type == "private" if can_share is None else can_share,
                     link_base=self.link_base, now=now, topic=Topic.recall(state.get("topic"), now, TOPIC_KEEP),
                     topics=Topic.recall_each(state.get("topics"), now, TOPIC_KEEP))
+        self._each_capability(lambda cap: cap.before_turn(turn), turn)
         try:
             reply = self._route(turn)
         except Exception as exc:
@@ -98,6 +99,7 @@ class Engine:
             log.exception("engine failed on a %s event in chat %s", event.kind, chat)
             return Reply(kind="chat", text=render("internal_error"), buttons=self.menu_buttons())
         self._settle(turn, reply)
+        self._each_capability(lambda cap: cap.after_turn(turn, reply), turn)
         if reply.feedback_ref:
             question = str(turn.state.get("last_question") or "")
             answer = self._best_effort("record an answer", self.feedback.answered, question, reply.feedback_ref)
@@ -138,6 +140,16 @@ class Engine:
             for shared in offered:
                 found.setdefault(shared.id, shared)
         return list(found.values())[:limit]
+
+    def _each_capability(self, hook: Callable[[Capability], None], turn: Turn) -> None:
+        """Every capability sees every turn (the staff inbox keeps each reply's outcome, taught
+        answers reach the FAQ); a failure there is logged and costs the member nothing."""
+        for cap in self.capabilities:
+            try:
+                hook(cap)
+            except Exception:
+                log.exception("%s failed around a %s event in chat %s", type(cap).__name__, turn.event.kind,
+                              turn.chat_id)
 
     # -- routing -----------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import Services, build_engine, housekeeping, load_services
+from bot.handlers.admin import add_admin_jobs, unwatch_hangup, watch_hangup
 from bot.handlers.callbacks import (
     DEPS_KEY,
     BotDeps,
@@ -82,7 +83,7 @@ def build_application(settings: Settings, services: Services | None = None, *,
                            tzinfo=SEOUL))
         .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
         .post_init(_post_init)
-        .post_shutdown(stop_upkeep)
+        .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request)
@@ -122,14 +123,22 @@ def build_application(settings: Settings, services: Services | None = None, *,
     add_upkeep(application, settings, heartbeat)
     # 7. Every half hour: abandoned conversations, expired requests and codes (bot.app.housekeeping).
     schedule_housekeeping(application, lambda: housekeeping(services))
+    # 8. For the admins: the weekly report every Monday morning; SIGHUP reloads the knowledge.
+    add_admin_jobs(application)
     return application
 
 
 async def _post_init(application: TelegramApp) -> None:
-    """Before the first update: links into the private chat and the command menu (start_up), and
-    /healthz when asked for."""
+    """Before the first update: links into the private chat and the command menu (start_up),
+    /healthz when asked for, SIGHUP."""
     await start_up(application)
     await start_upkeep(application)
+    watch_hangup(application)
+
+
+async def _post_shutdown(application: TelegramApp) -> None:
+    unwatch_hangup()
+    await stop_upkeep(application)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.parser
+import email.policy
 import itertools
 import json
 import re
@@ -475,7 +477,25 @@ def _body_params(content_type: str, body: bytes) -> Params:
         return value if isinstance(value, dict) else {}
     if content_type.startswith("application/x-www-form-urlencoded"):
         return decode_params(dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True)))
+    if content_type.startswith("multipart/form-data"):
+        return _multipart(content_type, body)
     raise ValueError(f"unsupported body {content_type}")
+
+
+def _multipart(content_type: str, body: bytes) -> Params:
+    """A file upload (sendPhoto...): fields decoded as PTB encodes them, files as their bytes."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    fields: dict[str, str] = {}
+    files: Params = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if part.get_filename() is not None:
+            files[str(name)] = payload
+        else:
+            fields[str(name)] = payload.decode("utf-8") if isinstance(payload, bytes) else str(payload)
+    return {**decode_params(fields), **files}
 
 
 def _entities(text: str) -> list[dict[str, Any]]:
@@ -512,6 +532,10 @@ FakeBotApi.METHODS.update({
     "sendVenue": lambda api, p: api.bot_message(p, venue={
         "location": {"latitude": p["latitude"], "longitude": p["longitude"]},
         "title": p["title"], "address": p["address"]}),
+    "sendPhoto": lambda api, p: api.bot_message(p, photo=[{"file_id": f"photo-{len(api.calls)}",
+                                                          "file_unique_id": f"u{len(api.calls)}",
+                                                          "width": 1, "height": 1}],
+                                                 caption=p.get("caption", "")),
     "sendLocation": lambda api, p: api.bot_message(p, location={"latitude": p["latitude"],
                                                                 "longitude": p["longitude"]}),
     "editMessageText": lambda api, p: api.edit_message(p, text=p["text"]),
@@ -553,6 +577,8 @@ class InProcessRequest(BaseRequest):
                          pool_timeout: Any = None) -> tuple[int, bytes]:
         name = url.rstrip("/").rsplit("/", 1)[-1]
         params = decode_params(request_data.json_parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params.update({name: part[1] for name, part in request_data.multipart_data.items()})
         status, body = await self.api.dispatch(name, params)
         return status, json.dumps(body, ensure_ascii=False).encode()
 

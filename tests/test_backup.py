@@ -200,7 +200,7 @@ def test_bot_backup_prints_what_it_made_and_where_the_key_is_not(tmp_path: Path)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].startswith(f"백업했습니다: {tmp_path / 'b'}/bot-") and lines[0].endswith("무결성 검사 통과).")
-    assert "표 12개, 행 " in lines[0]
+    assert "표 18개, 행 " in lines[0]
     assert lines[1] == "BOT_SMS_KEY 값은 백업에 들어 있지 않습니다: 데이터베이스와 따로, 한 번 보관해 두세요."
     assert len(archives(tmp_path / "b")) == 1
 

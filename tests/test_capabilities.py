@@ -31,7 +31,7 @@ def test_the_command_list_puts_the_admins_own_last() -> None:
     everyone = [c.name for c in command_list(CAPABILITIES)]
     admins = [c.name for c in command_list(CAPABILITIES, admin=True)]
     assert everyone == ["start", "help", "branch", "deadline", "sms", "cancel"]
-    assert admins == [*everyone, "report"]
+    assert admins == [*everyone, "report", "inbox", "reload"]
 
 
 def test_the_app_builds_what_it_declares_in_the_same_order() -> None:

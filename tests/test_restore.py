@@ -181,7 +181,7 @@ def test_an_archive_with_a_trigger_of_someone_else_s_is_refused(archived: tuple[
 
 @pytest.mark.parametrize("component, step, said", [
     ("sms", 99, "sms 99단계(이 버전은"),
-    ("inbox", 1, "inbox 1단계(이 버전은 0단계까지)"),
+    ("calendar", 1, "calendar 1단계(이 버전은 0단계까지)"),
 ])
 def test_an_archive_from_a_newer_version_is_refused(archived: tuple[Path, Path], component: str, step: int,
                                                      said: str) -> None:
@@ -206,7 +206,7 @@ def test_an_archive_from_an_older_version_is_brought_forward(tmp_path: Path) -> 
     register_db(path).db.close()
     done = restore(archive, path, sms_key=KEY, now=LATER)
     # Its register is current; every step of the stores it never had is run.
-    assert done.migrated == code_versions()["conversations"] + code_versions()["feedback"]
+    assert done.migrated == sum(steps for component, steps in code_versions().items() if component != "sms")
     assert schema_versions(connect(path)) == code_versions()
     assert [r["member_no"] for r in rows(path, "sms_members")] == ["1004"]
 
@@ -261,7 +261,8 @@ def test_bot_restore_says_what_it_did(archived: tuple[Path, Path]) -> None:
     assert lines[0] == f"복원했습니다: {archive.name} (2026-11-23 03:00 백업) → {path}"
     assert lines[1].startswith(f"- 복원 전 데이터베이스는 {path}.before-restore-")
     assert lines[2] == "- 복원 전 데이터베이스에서 수신거부 0건, 삭제 0건을 옮겼습니다(백업 뒤에 받은 요청)."
-    assert lines[3].startswith("- 행 수: conversations ") and ", schema_migrations " in lines[3]
+    assert lines[3].startswith("- 행 수: conversations ") and ", faq_taught 0, " in lines[3]
+    assert ", inbox_groups 0, inbox_pending 0, inbox_questions 0, " in lines[3] and ", schema_migrations " in lines[3]
     assert out.stderr == ""
 
 

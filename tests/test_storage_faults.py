@@ -17,14 +17,13 @@ import pytest
 import sqlite_utils
 from test_sms_support import DATA, MEMBERS
 
-from bot.app import Services, build_engine
+from bot.app import Services, build_engine, migrate_database
 from bot.cli import main
 from bot.conversation import Event
 from bot.sms.key import key_path
 from bot.storage import open_db
 from bot.storage.faults import EXIT_STORAGE, fault_message
 from bot.storage.feedback import FeedbackStore
-from bot.storage.state import StateStore
 from support import TODAY, services
 
 REAL_CONNECT = sqlite3.connect
@@ -140,8 +139,7 @@ def full_disk_services(tmp_path: Path) -> Iterator[Services]:
     base = services()
     ready = open_db(path)
     base.registry.__class__(ready, key=b"k").import_members(MEMBERS)
-    FeedbackStore(ready)
-    StateStore(ready)  # a bot that has run before: every table is there
+    migrate_database(ready)  # a bot that has run before: every table is there
     ready.conn.close()
     db = sqlite_utils.Database(REAL_CONNECT(str(path), isolation_level=None, factory=FullDisk))
     yield Services(base.settings, base.knowledge_dir, db, base.faq, FeedbackStore(db),

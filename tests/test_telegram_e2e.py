@@ -93,7 +93,7 @@ async def test_the_command_menu_is_set_at_start_up_with_report_for_admins(fake_a
     assert names == ["start", "help", "branch", "deadline", "sms", "cancel"]
     assert all(c["description"] for c in everyone[0].params["commands"])
     assert admins[0].params["scope"]["chat_id"] == ADMIN_ID
-    assert [c["command"] for c in admins[0].params["commands"]][-1] == "report"
+    assert [c["command"] for c in admins[0].params["commands"]][-3:] == ["report", "inbox", "reload"]
 
 
 async def test_start_greets_in_html_with_the_menu(fake_api: FakeBotApi, bot: Any, reference: Any) -> None:

@@ -192,10 +192,12 @@ async def test_admins_are_marked_on_messages_and_buttons(harness: Harness) -> No
 
 
 async def test_report_is_served_to_admins_and_refused_to_others(harness: Harness) -> None:
-    (admin,) = await harness.send(command_update("/report", chat_id=ADMIN_ID))
+    (admin, picture) = await harness.send(command_update("/report", chat_id=ADMIN_ID))
     (other,) = await harness.send(command_update("/report"))
     (in_group,) = await harness.send(command_update("/report", chat_id=GROUP, chat_type=Chat.GROUP, user_id=ADMIN_ID))
     assert "질문" in admin.text and "관리자만" not in admin.text
+    assert (picture.method, picture.chat_id) == ("sendPhoto", ADMIN_ID)  # the weekly picture, after the text
+    assert picture.params["photo"].startswith(b"\x89PNG") and picture.params["caption"].startswith("조합 도우미 주간 보고")
     assert "관리자만" in other.text
     assert "개인 대화에서만" in in_group.text  # members' questions are not shown to a group
 
@@ -417,4 +419,4 @@ async def test_the_command_menu_is_set_for_everyone_and_admins(harness: Harness,
     assert [c["command"] for c in default.params["commands"]] == ["start", "help", "branch", "deadline", "sms",
                                                                   "cancel"]
     assert admin.params["scope"] == {"type": "chat", "chat_id": ADMIN_ID}
-    assert admin.params["commands"][-1]["command"] == "report"
+    assert [c["command"] for c in admin.params["commands"]][-3:] == ["report", "inbox", "reload"]

@@ -214,8 +214,8 @@ def plan(reply: Reply, *, group: bool = False) -> list[Outgoing]:
 
 def can_edit(reply: Reply) -> bool:
     """Whether `reply` may replace the message a button was pressed on: an edited message can
-    carry inline buttons but not a reply keyboard."""
-    return not isinstance(plan(reply)[0].markup, ReplyKeyboardMarkup | ReplyKeyboardRemove)
+    carry inline buttons but not a reply keyboard, nor a picture."""
+    return reply.picture is None and not isinstance(plan(reply)[0].markup, ReplyKeyboardMarkup | ReplyKeyboardRemove)
 
 
 def settle_keyboard(reply: Reply, shown: bool | None) -> Reply:

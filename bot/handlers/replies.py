@@ -1,8 +1,9 @@
-"""Sending an engine Reply as Bot API calls: its messages, then its venues (map pins); or, for a
-pressed button, editing the message the button sat on."""
+"""Sending an engine Reply as Bot API calls: its messages, then its venues (map pins), then its
+picture; or, for a pressed button, editing the message the button sat on."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from functools import partial
@@ -10,9 +11,9 @@ from functools import partial
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest
 
-from bot.conversation import Reply
+from bot.conversation import Picture, Reply
 from bot.handlers.delivery import Undeliverable, deliver
-from bot.handlers.render import Outgoing, plan
+from bot.handlers.render import Outgoing, escape, plan
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,24 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, blocked: set[int],
     quietly on a chat that cannot be written to."""
     try:
         await _send(bot, chat_id, plan(reply, group=group), blocked=blocked, quote=quote)
+        if reply.picture is not None:
+            await send_picture(bot, chat_id, reply.picture, blocked=blocked)
     except Undeliverable:
         return
+
+
+async def send_picture(bot: Bot, chat_id: int, picture: Picture, *, blocked: set[int]) -> None:
+    """Draw the picture off the event loop (other chats keep being answered), then send it as a
+    photo; a picture that cannot be drawn is logged and the chat told so."""
+    try:
+        png = await asyncio.to_thread(picture.draw)
+    except Exception:
+        log.exception("chat %s: picture '%s' not drawn", chat_id, picture.caption)
+        await deliver(partial(bot.send_message, chat_id, "그림을 그리지 못했습니다. 잠시 후 다시 시도해 주세요."),
+                      chat_id=chat_id, what="sendMessage(no picture)", blocked=blocked)
+        return
+    send = partial(bot.send_photo, chat_id, png, caption=escape(picture.caption))
+    await deliver(send, chat_id=chat_id, what="sendPhoto", blocked=blocked)
 
 
 async def edit_reply(bot: Bot, message: Message, reply: Reply, *, blocked: set[int], group: bool = False) -> bool:

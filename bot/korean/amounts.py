@@ -22,8 +22,9 @@ _NEXT = rf"(?:(?:{_NUMBER})\s?|[{_WORDS}](?=[{_UNITS}]))?[{_UNITS}]+"
 _TAIL = rf"(?:\s?(?:{_NUMBER}))?\s?원"
 _RUN = re.compile(rf"(?<![제\d,.])(?:{_FIRST}(?:\s?{_NEXT})*(?:{_TAIL})?|(?:{_NUMBER})\s?원)")
 _TOKEN = re.compile(rf"{_NUMBER}|[{_UNITS}{_WORDS}원]")
-# Units alone that still mean an amount: 천만원, 백만, 억원, 만원 (but not 만 of 만기).
-_WORDLESS = re.compile(r"^(?:[천백십]만원?|[천백]?억원|만원)$")
+# Units alone that still mean an amount: 천만원, 백만, 백십만, 천백만, 억원, 만원 (but not 만 of 만기),
+# each small unit at most once and largest first.
+_WORDLESS = re.compile(r"^(?:(?=[천백십])천?백?십?만원?|(?=[천백])천?백?억원|만원)$")
 _NEGATIVE = re.compile(r"(?:(?<![\w.])[-−]|마이너스)\s*$")
 
 

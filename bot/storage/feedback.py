@@ -1,6 +1,6 @@
 """What members thought of the answers (👍/👎) and what the bot could not answer, so the
-knowledge base can grow from real use. Questions are stored with phone-like numbers masked and
-without any chat or user id.
+knowledge base can grow from real use. Questions are stored with phone-like numbers and names
+masked and without any chat or user id.
 
 Each answer that offers 👍/👎 is recorded first (the question and the entry it answered with), and
 its buttons carry only that record's number: a forged button can name no text of its own. A vote
@@ -19,6 +19,7 @@ from typing import Literal
 import sqlite_utils
 
 from bot.korean.clock import Clock
+from bot.korean.names import mask_names
 from bot.korean.phones import redact
 from bot.storage import migrate, transaction
 
@@ -76,7 +77,7 @@ class FeedbackStore:
         with transaction(self.db):
             self.db.execute(
                 "INSERT INTO feedback (question, entry_id, vote, created_at) VALUES (?, ?, ?, ?)",
-                [redact(question.strip())[:MAX_QUESTION_CHARS], entry_id, vote, self._now()],
+                [redact(mask_names(question.strip()))[:MAX_QUESTION_CHARS], entry_id, vote, self._now()],
             )
 
     def answered(self, question: str, entry_id: str) -> int:
@@ -84,9 +85,14 @@ class FeedbackStore:
         with transaction(self.db):
             cursor = self.db.execute(
                 "INSERT INTO feedback_answers (question, entry_id, created_at) VALUES (?, ?, ?)",
-                [redact(question.strip())[:MAX_QUESTION_CHARS], entry_id, self._now()],
+                [redact(mask_names(question.strip()))[:MAX_QUESTION_CHARS], entry_id, self._now()],
             )
         return int(cursor.lastrowid or 0)
+
+    def entry_of(self, answer_id: int) -> str | None:
+        """The entry a recorded answer answered with (what a 👍/👎 button's number stands for)."""
+        row = self.db.execute("SELECT entry_id FROM feedback_answers WHERE id = ?", [answer_id]).fetchone()
+        return str(row[0]) if row else None
 
     def vote(self, answer_id: int, voter: str, vote: Literal["up", "down"]) -> bool:
         """The voter's 👍/👎 on a recorded answer (replacing their earlier one); False when no

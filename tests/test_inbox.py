@@ -1,0 +1,147 @@
+"""The staff inbox: what counts as missed (a fallback, a 👎, a suggestion not taken within ten
+minutes or followed by another message), grouping the same question in other words under ids
+that stay, masking, and every reply's outcome counted per day. Driven through the engine as a
+member would, with the inbox's clock pinned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from bot.admin.capability import AdminCapability
+from bot.admin.inbox import InboxStore
+from bot.conversation import Event
+from bot.engine import Engine
+from support import TODAY, engine, press, say
+
+FALLBACK = "보증서 출력이 안돼요"
+FALLBACK_AGAIN = "보증서 출력이 안되요"  # the same question with a slip
+OTHER_FALLBACK = "출자증권 담보 얼마나 돼요"
+UNSURE = "신용평가 비용 나오나요"
+START = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def bot() -> Engine:
+    return engine()
+
+
+@pytest.fixture
+def clock(bot: Engine) -> Clock:
+    pinned = Clock()
+    admin(bot).inbox.clock = pinned
+    return pinned
+
+
+def admin(bot: Engine) -> AdminCapability:
+    cap = bot.by_name["admin"]
+    assert isinstance(cap, AdminCapability)
+    return cap
+
+
+def inbox(bot: Engine) -> InboxStore:
+    return admin(bot).inbox
+
+
+def test_a_fallback_is_kept_with_what_the_bot_considered(bot: Engine, clock: Clock) -> None:
+    reply = say(bot, FALLBACK, chat="m1")
+    assert reply.kind == "fallback"
+    [item] = inbox(bot).items()
+    assert (item.id, item.question, item.count, item.reply_kind, item.reasons) == (1, FALLBACK, 1, "fallback",
+                                                                                    {"fallback": 1})
+    assert item.candidates == tuple(c.id for c in reply.candidates) and item.candidates
+    assert (item.first_day, item.last_day) == ("2026-11-22", "2026-11-22")
+
+
+def test_the_same_question_in_other_words_joins_its_group_and_ids_stay(bot: Engine, clock: Clock) -> None:
+    say(bot, FALLBACK, chat="m1")
+    say(bot, OTHER_FALLBACK, chat="m2")
+    say(bot, FALLBACK_AGAIN, chat="m3")
+    items = inbox(bot).items()
+    assert [(i.id, i.question, i.count, i.phrasings) for i in items] == [
+        (1, FALLBACK, 2, (FALLBACK_AGAIN,)), (2, OTHER_FALLBACK, 1, ())]
+    # Dismissed: asked again, it is counted but stays out of the inbox; its id does not move.
+    assert inbox(bot).resolve(1, "dismissed", "admin:1")
+    say(bot, FALLBACK, chat="m4")
+    assert [(i.id, i.count) for i in inbox(bot).items()] == [(2, 1)]
+    assert [(i.id, i.status, i.count) for i in inbox(bot).items(("dismissed",))] == [(1, "dismissed", 3)]
+    # Taught, then missed again: back in the inbox under the same id.
+    inbox(bot).resolve(2, "taught", "admin:1", "rating-fee")
+    say(bot, OTHER_FALLBACK, chat="m5")
+    assert [(i.id, i.status, i.count) for i in inbox(bot).items()] == [(2, "open", 2)]
+
+
+def test_a_suggestion_taken_within_ten_minutes_is_not_missed(bot: Engine, clock: Clock) -> None:
+    reply = say(bot, UNSURE, chat="m1")
+    assert reply.kind == "suggest"
+    clock.now += dt.timedelta(minutes=9)
+    assert press(bot, reply.buttons[0].payload, chat="m1").kind == "answer"
+    clock.now += dt.timedelta(hours=1)
+    assert inbox(bot).items() == []
+
+
+def test_a_suggestion_followed_by_another_message_is_missed(bot: Engine, clock: Clock) -> None:
+    reply = say(bot, UNSURE, chat="m1")
+    say(bot, "신용평가 수수료가 있나요?", chat="m1")
+    [item] = inbox(bot).items()
+    assert (item.question, item.reply_kind, item.reasons) == (UNSURE, "suggest", {"not_taken": 1})
+    assert item.candidates == tuple(c.id for c in reply.candidates)
+
+
+def test_a_suggestion_left_for_ten_minutes_is_missed_even_if_pressed_later(bot: Engine, clock: Clock) -> None:
+    reply = say(bot, UNSURE, chat="m1")
+    clock.now += dt.timedelta(minutes=10)
+    assert inbox(bot).items() == []  # not yet: ten minutes are allowed
+    clock.now += dt.timedelta(seconds=1)
+    assert [i.reasons for i in inbox(bot).items()] == [{"not_taken": 1}]
+    press(bot, reply.buttons[0].payload, chat="m1")  # too late to count as taken, and not counted twice
+    assert [i.count for i in inbox(bot).items()] == [1]
+
+
+def test_a_thumbs_down_is_kept_with_the_entry_voted_down(bot: Engine, clock: Clock) -> None:
+    answer = say(bot, "신용평가 수수료가 있나요?", chat="m1")
+    assert answer.kind == "answer" and answer.feedback_ref
+    press(bot, f"fb:down:{answer.feedback_ref}", chat="m1")
+    [item] = inbox(bot).items()
+    assert (item.question, item.reply_kind, item.reasons, item.candidates) == (
+        "신용평가 수수료가 있나요?", "answer", {"down": 1}, (answer.entry_id,))
+
+
+def test_phone_numbers_and_names_never_reach_the_database_in_clear(bot: Engine, clock: Clock) -> None:
+    say(bot, "김철수 과장님 휴대폰 010-1234-5678로 보증서 출력이 안돼요", chat="m1")
+    say(bot, "제 이름은 박영희입니다 01098765432 번호로 보증서 출력이 안되는데요", chat="m2")
+    items = inbox(bot).items()
+    shown = json.dumps([i.to_json() for i in items], ensure_ascii=False)
+    assert "김** 과장님 휴대폰 010-****-5678" in shown and "제 이름은 박**입니다 010-****-5432" in shown
+    db = inbox(bot).db
+    # (The chat's own state keeps its last question for a day, to know what a 👎 was about.)
+    for table in ("inbox_groups", "inbox_questions", "inbox_pending", "reply_outcomes", "feedback"):
+        for row in db.execute(f"SELECT * FROM [{table}]").fetchall():
+            text = " ".join(map(str, row))
+            for secret in ("1234", "9876", "철수", "영희"):
+                assert secret not in text, (table, row)
+
+
+def test_every_reply_is_counted_per_day_by_kind_entry_and_what_was_done(bot: Engine, clock: Clock) -> None:
+    answer = say(bot, "신용평가 수수료가 있나요?", chat="m1")
+    press(bot, f"fb:up:{answer.feedback_ref}", chat="m1")
+    say(bot, FALLBACK, chat="m2")
+    say(bot, "안녕하세요", chat="m2")
+    bot.handle("m3", Event.from_text("/help"), today=TODAY + dt.timedelta(days=1))
+    rows = inbox(bot).db.execute("SELECT day, kind, entry_id, via, count FROM reply_outcomes ORDER BY day, kind").fetchall()
+    fallback_entry = rows[2][2]
+    assert rows == [("2026-11-22", "answer", answer.entry_id, "text", 1),
+                    ("2026-11-22", "chat", "", "text", 1),
+                    ("2026-11-22", "fallback", fallback_entry, "text", 1),
+                    ("2026-11-22", "up", answer.entry_id, "button", 1),
+                    ("2026-11-23", "chat", "", "command", 1)]
