@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,26 +30,20 @@ def _expected(path: Path) -> tuple[list[str], int]:
     return messages, line
 
 
-@pytest.mark.parametrize("path", LEXICON_BAD, ids=[p.stem for p in LEXICON_BAD])
-def test_a_broken_lexicon_names_the_problem_and_its_line(path: Path) -> None:
+BAD = [(path, check_lexicon, Lexicon.load, LexiconError) for path in LEXICON_BAD] + [
+    (path, check_topics, load_topics, OutOfScopeError) for path in TOPICS_BAD]
+
+
+@pytest.mark.parametrize(("path", "check", "load", "error"), BAD, ids=[f"{p.parent.name}/{p.stem}" for p, *_ in BAD])
+def test_a_broken_file_names_the_problem_and_its_line(path: Path, check: Callable[[Path], list[object]],
+                                                      load: Callable[[Path], object], error: type[Exception]) -> None:
     messages, line = _expected(path)
-    problems = [str(p) for p in check_lexicon(path)]
+    problems = [str(p) for p in check(path)]
     for message in messages:
         assert any(message in p for p in problems), (message, problems)
     assert any(p.startswith(f"{line}행") for p in problems), problems
-    with pytest.raises(LexiconError):
-        Lexicon.load(path)
-
-
-@pytest.mark.parametrize("path", TOPICS_BAD, ids=[p.stem for p in TOPICS_BAD])
-def test_a_broken_out_of_scope_file_names_the_topic_and_its_line(path: Path) -> None:
-    messages, line = _expected(path)
-    problems = [str(p) for p in check_topics(path)]
-    for message in messages:
-        assert any(message in p for p in problems), (message, problems)
-    assert any(p.startswith(f"{line}행") for p in problems), problems
-    with pytest.raises(OutOfScopeError):
-        load_topics(path)
+    with pytest.raises(error):
+        load(path)
 
 
 def test_the_real_files_have_no_problems() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from bot.faq.yamlfile import line_of, read_yaml
-from bot.storage.datafile import DataFileError
+from bot.storage.datafile import ListedProblems
 
 ENTRY_FIELDS = {"id", "question", "alternates", "answer", "category", "source", "related", "actions"}
 REQUIRED_ENTRY_FIELDS = ("id", "question", "alternates", "answer", "category", "source")
@@ -89,14 +89,11 @@ class Problem:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
-class KnowledgeError(DataFileError):
+class KnowledgeError(ListedProblems):
     """The knowledge file cannot be used; `problems` lists every reason."""
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = problems
-        listing = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: 지식 베이스에 문제가 {len(problems)}건 있습니다.\n{listing}")
+    problems: list[Problem]
+    holds = "지식 베이스"
 
 
 def load_knowledge(path: Path, *, actions: Collection[str]) -> KnowledgeBase:

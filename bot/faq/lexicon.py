@@ -18,17 +18,14 @@ import yaml
 
 from bot.faq.yamlfile import YamlProblem, line_of, read_yaml
 from bot.korean.hangul import josa
-from bot.storage.datafile import DataFileError
+from bot.storage.datafile import ListedProblems
 
 FIELDS = ("terms", "synonyms", "phrases", "institutions")
 
 
-class LexiconError(DataFileError):
-    def __init__(self, path: Path, problems: list[YamlProblem]) -> None:
-        self.path = path
-        self.problems = problems
-        listing = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: 단어 목록에 문제가 {len(problems)}건 있습니다.\n{listing}")
+class LexiconError(ListedProblems):
+    problems: list[YamlProblem]
+    holds = "단어 목록"
 
 
 @dataclass(frozen=True)

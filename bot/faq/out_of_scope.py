@@ -15,7 +15,7 @@ from typing import Literal, cast
 import yaml
 
 from bot.faq.yamlfile import YamlProblem, line_of, read_yaml
-from bot.storage.datafile import DataFileError
+from bot.storage.datafile import ListedProblems
 
 Ask = Literal["branch", "rating", "systems", "nice", "none"]
 ASKS: tuple[Ask, ...] = ("branch", "rating", "systems", "nice", "none")
@@ -24,14 +24,9 @@ MIN_QUESTIONS = 3
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class OutOfScopeError(DataFileError):
+class OutOfScopeError(ListedProblems):
     problems: list[YamlProblem]
-
-    def __init__(self, path: Path, problems: list[YamlProblem]) -> None:
-        self.path = path
-        self.problems = problems
-        listing = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: 안내자료 밖 주제 목록에 문제가 {len(problems)}건 있습니다.\n{listing}")
+    holds = "안내자료 밖 주제 목록"
 
 
 @dataclass(frozen=True)
