@@ -86,7 +86,9 @@ def replayed_status(audit: list[dict[str, Any]]) -> dict[int, str]:
 
 def test_fifty_processes_register_and_opt_out_at_once(tmp_path: Path) -> None:
     path = str(tmp_path / "bot.sqlite3")
-    Registry(open_db(path)).import_members(MEMBERS)
+    setup = Registry(open_db(path))
+    setup.import_members(MEMBERS)
+    setup.db.close()  # no SQLite connection may cross a fork into the workers
     start, results = CONTEXT.Barrier(WORKERS), CONTEXT.Queue()
     run_all([CONTEXT.Process(target=worker, args=(path, n, start, results)) for n in range(WORKERS)])
     outcomes = sorted(drain(results, WORKERS))
@@ -178,7 +180,9 @@ class Acks:
 @pytest.mark.parametrize("round_", range(3))
 def test_a_writer_killed_mid_batch_leaves_every_acknowledged_change(tmp_path: Path, round_: int) -> None:
     path = str(tmp_path / "bot.sqlite3")
-    Registry(open_db(path)).import_members(MEMBERS)
+    setup = Registry(open_db(path))
+    setup.import_members(MEMBERS)
+    setup.db.close()  # no SQLite connection may cross a fork into the child
     read_fd, write_fd = os.pipe()
     child = CONTEXT.Process(target=crash_writer, args=(path, write_fd))
     child.start()
