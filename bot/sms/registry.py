@@ -34,6 +34,14 @@ from bot.sms.model import (
     Verification,
     is_already,
 )
+from bot.sms.rows import (
+    ceo_recipient_of,
+    ceo_recipient_of_row,
+    changed_fields,
+    list_order,
+    member_of,
+    recipient_of,
+)
 from bot.sms.schema import SCHEMA
 from bot.storage import migrate, scrub, transaction
 
@@ -149,21 +157,21 @@ class Registry:
 
     def get_member(self, member_no: str) -> Member | None:
         rows = self._rows("SELECT * FROM sms_members WHERE member_no = ?", [member_no])
-        return _member(rows[0]) if rows else None
+        return member_of(rows[0]) if rows else None
 
     def member_by_brn(self, brn: str) -> Member | None:
         rows = self._rows("SELECT * FROM sms_members WHERE brn = ?", [brn])
-        return _member(rows[0]) if rows else None
+        return member_of(rows[0]) if rows else None
 
     def members(self) -> list[Member]:
-        return [_member(r) for r in self._rows("SELECT * FROM sms_members ORDER BY member_no")]
+        return [member_of(r) for r in self._rows("SELECT * FROM sms_members ORDER BY member_no")]
 
     def members_led_by(self, phone: str | None) -> list[Member]:
         """The members whose CEO on file has this (proven) number."""
         if phone is None:
             return []
         rows = self._rows("SELECT * FROM sms_members WHERE ceo_hash = ? ORDER BY member_no", [self.ref(phone)])
-        return [_member(r) for r in rows]
+        return [member_of(r) for r in rows]
 
     def is_ceo(self, member_no: str, phone: str | None) -> bool:
         return any(m.member_no == member_no for m in self.members_led_by(phone))
@@ -195,7 +203,7 @@ class Registry:
                 )
                 updated += 1
                 self.audit(actor, "member_update", m.member_no, None, None,
-                           "fields=" + ",".join(_changed_fields(old, m)))
+                           "fields=" + ",".join(changed_fields(old, m)))
                 if old.ceo_mobile != m.ceo_mobile:
                     retired += self._retire_ceo(old, actor)
                     self._vouch_for_new_ceo(m, actor)
@@ -233,10 +241,10 @@ class Registry:
         # Nothing beyond that is read, so a refusal reads the same whether or not it is held.
         digest = self.ref(phone)
         rows = self._rows(_RECIPIENT_SQL + " WHERE r.phone_hash = ? ORDER BY r.member_no, r.id", [digest])
-        entries = [_recipient(r) for r in rows if self._allowed(requester, r)]
+        entries = [recipient_of(r) for r in rows if self._allowed(requester, r)]
         if requester.staff or (requester.proven_phone is not None and self.ref(requester.proven_phone) == digest):
             ceos = self._rows(_CEO_DEFAULT_SQL + " AND m.ceo_hash = ? ORDER BY m.member_no", [digest])
-            entries += [_ceo_recipient(r) for r in ceos]
+            entries += [ceo_recipient_of_row(r) for r in ceos]
         if member_no is not None:
             entries = [e for e in entries if e.member_no == member_no]
         return sorted(entries, key=lambda e: (e.member_no, e.recipient_id or 0))
@@ -245,21 +253,21 @@ class Registry:
         """Numbers this chat registered and may still manage (not requests still pending)."""
         rows = self._rows(_RECIPIENT_SQL + " WHERE r.chat_id = ? AND r.status <> 'pending' ORDER BY r.member_no, r.id",
                           [chat_id])
-        return [_recipient(r) for r in rows]
+        return [recipient_of(r) for r in rows]
 
     def recipient(self, recipient_id: int) -> tuple[Recipient, str | None] | None:
         """One stored recipient and the chat that registered it."""
         rows = self._rows(_RECIPIENT_SQL + " WHERE r.id = ?", [recipient_id])
-        return (_recipient(rows[0]), rows[0]["chat_id"]) if rows else None
+        return (recipient_of(rows[0]), rows[0]["chat_id"]) if rows else None
 
     def list_recipients(self, member_no: str | None = None, *, include_inactive: bool = False) -> list[Recipient]:
         """Every recipient (stored and CEO by default) for staff lists, active ones unless asked."""
         where, params = (" WHERE r.member_no = ?", [member_no]) if member_no else ("", [])
-        stored = [_recipient(r) for r in self._rows(_RECIPIENT_SQL + where, params)]
+        stored = [recipient_of(r) for r in self._rows(_RECIPIENT_SQL + where, params)]
         ceo_where = " AND m.member_no = ?" if member_no else ""
-        ceos = [_ceo_recipient(r) for r in self._rows(_CEO_DEFAULT_SQL + ceo_where, params)]
+        ceos = [ceo_recipient_of_row(r) for r in self._rows(_CEO_DEFAULT_SQL + ceo_where, params)]
         entries = [e for e in stored + ceos if include_inactive or e.active]
-        return sorted(entries, key=_list_order)
+        return sorted(entries, key=list_order)
 
     def active_recipients(self, member_no: str | None = None) -> list[Recipient]:
         """Who gets a notice: CEOs by default and approved, proven staff; never an opted-out or
@@ -271,18 +279,18 @@ class Registry:
         where, params = (" AND r.member_no = ?", [member_no]) if member_no else ("", [])
         rows = self._rows(_RECIPIENT_SQL + " WHERE r.status = 'pending'" + where + " ORDER BY r.requested_at, r.id",
                           params)
-        return [_recipient(r) for r in rows]
+        return [recipient_of(r) for r in rows]
 
     def pending_for(self, phone: str, member_no: str) -> Recipient | None:
         rows = self._rows(_RECIPIENT_SQL + " WHERE r.status = 'pending' AND r.member_no = ? AND r.phone_hash = ?",
                           [member_no, self.ref(phone)])
-        return _recipient(rows[0]) if rows else None
+        return recipient_of(rows[0]) if rows else None
 
     def expired_requests(self) -> list[Recipient]:
         """Pending requests older than policy.PENDING_TTL."""
         cutoff = (self.now() - policy.PENDING_TTL).isoformat(timespec="seconds")
         rows = self._rows(_RECIPIENT_SQL + " WHERE r.status = 'pending' AND r.requested_at < ? ORDER BY r.id", [cutoff])
-        return [_recipient(r) for r in rows]
+        return [recipient_of(r) for r in rows]
 
     def audit_log(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM sms_audit ORDER BY id")
@@ -316,11 +324,11 @@ class Registry:
             if self.ref(member.ceo_mobile) != digest:
                 return "created", None
             proven = requester.staff or requester.proven_phone == phone
-            return ("unchanged", _ceo_recipient_of(member)) if proven else ("held", None)
+            return ("unchanged", ceo_recipient_of(member)) if proven else ("held", None)
         row = rows[0]
         if not self._allowed(requester, row):
             return "held", None
-        return ("unchanged" if row["status"] in ("active", "pending") else "reactivated"), _recipient(row)
+        return ("unchanged" if row["status"] in ("active", "pending") else "reactivated"), recipient_of(row)
 
     def _granted(self, member_no: str, requester: Requester, reg: Registration) -> tuple[str | None, str]:
         """The approval and verification a new registration starts with."""
@@ -364,7 +372,7 @@ class Registry:
         return self._one(rid)
 
     def _one(self, rid: int) -> Recipient:
-        return _recipient(self._rows(_RECIPIENT_SQL + " WHERE r.id = ?", [rid])[0])
+        return recipient_of(self._rows(_RECIPIENT_SQL + " WHERE r.id = ?", [rid])[0])
 
     def grant(self, rid: int, requester: Requester, *, approval: Approval | None = None,
               verification: Verification | None = None) -> Recipient:
@@ -401,7 +409,7 @@ class Registry:
                 return None
             self.db.execute("DELETE FROM sms_recipients WHERE id = ?", [rid])
             self.audit(requester, action, found[0]["member_no"], rid, found[0]["phone_hash"])
-        return _recipient(found[0])
+        return recipient_of(found[0])
 
     def opt_out(self, phone: str, requester: Requester, member_no: str | None = None) -> Change:
         """Stop notices to this number (for the members the requester may act for)."""
@@ -490,36 +498,3 @@ class Registry:
         rid = int(cursor.lastrowid or 0)
         self.audit(requester, "ceo_row", target.member_no, rid, digest)
         return rid
-
-
-def _member(row: dict[str, Any]) -> Member:
-    return Member(row["member_no"], row["brn"], row["company"], row["ceo_name"], row["ceo_mobile"],
-                  row["branch"])
-
-
-def _recipient(row: dict[str, Any]) -> Recipient:
-    return Recipient(
-        member_no=row["member_no"], company=row["company"], recipient_id=row["id"], name=row["name"],
-        role=row["role"], phone=row["phone"], verification=row["verification"], status=row["status"],
-        consent_at=row["consent_at"], consent_version=row["consent_version"],
-        erased=row["erased_at"] is not None, approved_by=row["approved_by"],
-        created_at=row["requested_at"] or row["created_at"],
-    )
-
-
-def _ceo_recipient(row: dict[str, Any]) -> Recipient:
-    return _ceo_recipient_of(_member(row))
-
-
-def _ceo_recipient_of(member: Member) -> Recipient:
-    return Recipient(member.member_no, member.company, None, member.ceo_name, "대표이사", member.ceo_mobile,
-                     "member_list", "active")
-
-
-def _list_order(entry: Recipient) -> tuple[str, int, int]:
-    return entry.member_no, ROLES.index(entry.role) if entry.role in ROLES else 9, entry.recipient_id or 0
-
-
-def _changed_fields(old: Member, new: Member) -> list[str]:
-    names = ["brn", "company", "ceo_name", "ceo_mobile", "branch"]
-    return [n for n in names if getattr(old, n) != getattr(new, n)]
