@@ -50,12 +50,13 @@ def build(path: Path, members: int, recipients: int, rng: random.Random) -> Regi
             rows.append((n + 1, member, f"담당{n}", phone, digest, "opted_out", now, "v1", f"{n}", now, now, None))
         else:  # erased: only the hash and the opt-out are left
             rows.append((n + 1, member, None, None, digest, "opted_out", None, None, None, now, now, now))
-        audit.append((now, f"chat:{n}", "register", member, n + 1, digest, "role=담당자 verification=typed consent=v1"))
+        audit.append((now, f"chat:{n}", "register", member, n + 1, digest, "role=담당자 verification=staff consent=v1"))
     with transaction(store.db):
         store.db.conn.executemany(
             "INSERT INTO sms_recipients (id, member_no, name, role, phone, phone_hash, verification, status,"
-            " consent_at, consent_version, chat_id, created_at, updated_at, erased_at)"
-            " VALUES (?, ?, ?, '담당자', ?, ?, 'typed', ?, ?, ?, ?, ?, ?, ?)", rows)
+            " consent_at, consent_version, chat_id, created_at, updated_at, erased_at, approved_by)"
+            # Approved by a branch after a call, which also proves the number (bot sms approve).
+            " VALUES (?, ?, ?, '담당자', ?, ?, 'staff', ?, ?, ?, ?, ?, ?, ?, 'staff')", rows)
         store.db.conn.executemany(
             "INSERT INTO sms_audit (at, actor, action, member_no, recipient_id, phone_ref, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)", audit)

@@ -95,21 +95,20 @@ class Bm25:
         average = float(lengths.mean()) if self.size else 1.0
         norm = K1 * (1 - B + B * lengths / (average or 1.0))
         impact = idf[term_of] * tf * (K1 + 1) / (tf + norm[doc_of])
-        # Postings grouped by term: one slice of documents and impacts per word.
+        # Postings grouped by term, in two flat arrays (one slice of documents and impacts per
+        # word): thousands of character grams would otherwise cost two small arrays each.
         order = np.argsort(term_of, kind="stable")
-        bounds = np.searchsorted(term_of[order], np.arange(len(vocabulary) + 1))
-        docs_sorted, impact_sorted = doc_of[order], impact[order]
-        self._postings = {
-            term: (docs_sorted[bounds[t] : bounds[t + 1]], impact_sorted[bounds[t] : bounds[t + 1]])
-            for term, t in vocabulary.items()
-        }
+        self._docs, self._impacts = doc_of[order], impact[order]
+        self._bounds = np.searchsorted(term_of[order], np.arange(len(vocabulary) + 1)).tolist()
+        self._term_index = vocabulary
 
     def score(self, weights: dict[str, float]) -> np.ndarray:
         total = np.zeros(self.size)
         for term, weight in weights.items():
-            posting = self._postings.get(term)
-            if posting is not None:
-                total[posting[0]] += posting[1] * weight
+            t = self._term_index.get(term)
+            if t is not None:
+                start, end = self._bounds[t], self._bounds[t + 1]
+                total[self._docs[start:end]] += self._impacts[start:end] * weight
         return total
 
 
