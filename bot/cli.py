@@ -52,6 +52,12 @@ def main(argv: list[str] | None = None) -> None:
     except RegistryError as exc:  # e.g. a key that is not the database's: restarting will not help
         print(f"시작할 수 없습니다. {exc}", file=sys.stderr)
         code = 2
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        # `bot ask ... | head`: the reader left; that is not an error of ours.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        code = 0
     except Exception as exc:
         # The database or its key file failing (full disk, read-only, corrupt, key missing):
         # one sentence and its own exit code, never a traceback.
@@ -59,12 +65,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print(f"저장소 오류: {fault_message(exc, Settings.from_env().db_path)}", file=sys.stderr)
         code = EXIT_STORAGE
-    except KeyboardInterrupt:
-        code = 130
-    except BrokenPipeError:
-        # `bot ask ... | head`: the reader left; that is not an error of ours.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        code = 0
     sys.exit(code)
 
 

@@ -101,3 +101,20 @@ def test_a_broken_branch_table_is_refused_with_its_line(tmp: Path) -> None:
     assert ask.returncode == 2
     assert "시작할 수 없습니다" in ask.stderr and "9행" in ask.stderr
     assert "Traceback" not in ask.stderr
+
+
+def test_a_reader_that_leaves_early_is_no_error(tmp: Path) -> None:
+    """`bot ask --batch FILE | head -1`: the pipe closes under the bot; it stops quietly."""
+    batch = tmp / "many.txt"
+    batch.write_text("신용평가 수수료 있나요\n" * 400, encoding="utf-8")
+    env = {**os.environ, "BOT_DB": str(tmp / "cli.sqlite3")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json", "--batch", str(batch)], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b"{")
+    process.stdout.close()  # the reader leaves
+    with process.stderr:
+        errors = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in errors
