@@ -92,10 +92,9 @@ class Reply:
     venues: list[Venue] = field(default_factory=list)
     # A reply keyboard to show (location or contact button) or to take away.
     keyboard: Keyboard | None = None
-    # Set on FAQ answers so channels can offer 👍/👎: the entry answered, which the engine turns
-    # into the number of the answer it recorded (the buttons carry that, never text).
+    # The number of the recorded answer channels offer 👍/👎 about (set by the engine).
     feedback_ref: str | None = None
-    # The FAQ entry this reply answers (kept as it is; for follow-ups, the inbox and tests).
+    # The FAQ entry this reply answers (the engine records it for feedback; the inbox counts it).
     entry_id: str | None = None
     picture: Picture | None = None
 

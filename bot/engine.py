@@ -100,10 +100,12 @@ class Engine:
             return Reply(kind="chat", text=render("internal_error"), buttons=self.menu_buttons())
         self._settle(turn, reply)
         self._each_capability(lambda cap: cap.after_turn(turn, reply), turn)
-        if reply.feedback_ref:
+        if reply.entry_id:
+            # An answer from the guides offers 👍/👎 once it is recorded: the buttons carry the
+            # record's number, never text.
             question = str(turn.state.get("last_question") or "")
-            answer = self._best_effort("record an answer", self.feedback.answered, question, reply.feedback_ref)
-            reply.feedback_ref = str(answer) if answer else None  # the buttons carry the record's number
+            answer = self._best_effort("record an answer", self.feedback.answered, question, reply.entry_id)
+            reply.feedback_ref = str(answer) if answer else None
         self._best_effort("save the conversation", self.states.save, chat, turn.state)
         if had_flow and "data" not in turn.state:
             # A finished flow's scratch data (a name, a number typed before consent) is folded

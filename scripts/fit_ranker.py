@@ -79,19 +79,18 @@ def correct(index: FaqIndex, example: Example, top: int, companion: int | None =
     return example.item.passes(" ".join(index.entries[i].answer for i in shown))
 
 
-def gate_data(index: FaqIndex, examples: Sequence[Example], model: RankerModel) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    x, y, tops = [], [], []
+def gate_data(index: FaqIndex, examples: Sequence[Example], model: RankerModel) -> tuple[np.ndarray, np.ndarray]:
+    x, y = [], []
     for example in examples:
         judgement = index.judge(example.evidence, model)
         top = int(judgement.order[0])
         x.append(judgement.gate)
         y.append(correct(index, example, top, judgement.companion))
-        tops.append(top)
-    return np.array(x), np.array(y), tops
+    return np.array(x), np.array(y)
 
 
 def fit(index: FaqIndex, examples: Sequence[Example], answer_at: float = 0.5) -> RankerModel:
-    x, y, _ = gate_data(index, examples, RankerModel.untrained())
+    x, y = gate_data(index, examples, RankerModel.untrained())
     mean, scale = logistic.standardise(x)
     weights, bias = logistic.fit((x - mean) / scale, y, l2=GATE_L2)
     return RankerModel(Gate(weights, bias, mean, scale), answer_at, SUGGEST_AT)

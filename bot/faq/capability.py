@@ -87,7 +87,7 @@ class FaqCapability(Capability):
         turn.state["last_question"] = turn.text.strip()[:MAX_QUESTION_CHARS]
         if found.lines:
             text = render("answer_part", lines=found.lines, entry=last, source=self.index.kb.source_label(last))
-            return Reply(kind="answer", text=text, confidence=1.0, feedback_ref=last.id, entry_id=last.id,
+            return Reply(kind="answer", text=text, confidence=1.0, entry_id=last.id,
                          buttons=[Button("전체 답변 보기", f"faq:{last.id}", follow_on=True)])
         if found.entry is not None:
             return self.answer(turn, found.entry, found.ranking)
@@ -129,7 +129,6 @@ class FaqCapability(Capability):
             confidence=ranking.confidence if ranking else 1.0,
             buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
             + [Button(_short(r.question), f"faq:{r.id}", follow_on=True) for r in related],
-            feedback_ref=entry.id,
             entry_id=entry.id,
         )
 

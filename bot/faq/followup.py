@@ -73,7 +73,7 @@ def answer_lines(entry: Entry, asked: str, terms: list[str]) -> list[str]:
 def subject_terms(index: FaqIndex, entry: Entry) -> list[str]:
     """What the entry is about, as the index reads its question: its words in order, without
     those inside a longer one ("신용" of "신용평가")."""
-    terms = [t for t in index.rank(entry.question).terms if len(t) >= 2]
+    terms = [t for t in index.views.query(entry.question).terms if len(t) >= 2]
     whole = [t for t in terms if not any(t != other and t in other for other in terms)]
     return list(dict.fromkeys(whole))[:MAX_SUBJECT_TERMS]
 
