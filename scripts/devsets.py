@@ -5,7 +5,8 @@ time reads them):
   item's right entries are those whose answer holds what the grader expects (compared without
   spaces and punctuation, as ../shared/eval/grade.py does), and one asking two things needs
   both parts;
-- knowledge/known_questions.yaml ("own"), written by us from the guides, labelled by entry id."""
+- knowledge/known_questions.yaml ("own"), written by us from the guides, labelled by entry id
+  (`id`, and `accept` for a sibling entry whose answer answers it as fully)."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def load_own(path: Path) -> list[Item]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         Item(OWN, str(r["q"]), "ood" if r.get("ood") else "faq",
-             ids=frozenset([str(r["id"])]) if r.get("id") else frozenset())
+             ids=frozenset([str(r["id"]), *map(str, r.get("accept", []))]) if r.get("id") else frozenset())
         for r in raw
     ]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.faq.analyzer import Analyzer
+from bot.faq.features import gives_kinds
 from bot.faq.lexicon import Lexicon
 from bot.faq.message import BACKGROUND_WEIGHT, read_message
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
@@ -40,9 +41,22 @@ def test_a_message_with_no_asking_sentence_counts_every_sentence_fully() -> None
     ("출자 1좌 얼마예요", "amount"),
     ("마감이 언제예요?", "date"),
     ("어디서 떼요?", "place"),
+    ("이의신청은 며칠 안에 해야 해요?", "duration"),
+    ("안내 문자는 얼마나 자주 와요?", "frequency"),
+    ("최대 몇 콜까지 쌓여요", "count"),
+    ("확인원 떼는 데 수수료 있어요?", "fee"),
 ])
 def test_the_asking_words_say_what_kind_of_answer_is_wanted(text: str, kind: str) -> None:
     assert kind in read_message(text, analyzer().sentences).answer_kinds
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("현금은 명세서 어디에 적어요?", "place"),      # a line of a form, not a place to go
+    ("원가 상승은 부실 사례 중 어디에 해당해요?", "place"),
+    ("안내 문자는 얼마나 자주 와요?", "amount"),    # how often, not how much money
+])
+def test_words_that_only_look_like_asking_for_a_kind_do_not(text: str, kind: str) -> None:
+    assert kind not in read_message(text, analyzer().sentences).answer_kinds
 
 
 def test_a_word_kiwi_does_not_know_is_corrected_but_a_real_word_never_is() -> None:
@@ -74,3 +88,10 @@ def test_a_damaged_word_cache_is_read_again_not_trusted(tmp_path: Path) -> None:
     assert "엉뚱한말" not in reader.terms("재무제표")
     cache.write_text("{not json", encoding="utf-8")
     assert "재무제표" in Analyzer(Lexicon.load(DEFAULT_KNOWLEDGE_DIR / "lexicon.yaml"), cache).terms("재무제표")
+
+
+def test_a_count_of_a_named_unit_needs_that_unit_counted() -> None:
+    message = read_message("출자는 최소 몇 좌 해야 돼요?", analyzer().sentences)
+    assert not gives_kinds(message, "신용등급에 따라 1좌당 융자한도가 다릅니다.")  # per unit, not a count
+    assert not gives_kinds(message, "신용등급은 10등급입니다.")
+    assert gives_kinds(message, "최소 10좌 이상 출자하셔야 합니다.")

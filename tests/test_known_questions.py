@@ -14,7 +14,7 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from support import knowledge
 
 PATH = DEFAULT_KNOWLEDGE_DIR / "known_questions.yaml"
-ALLOWED_KEYS = {"q", "id", "also", "ood", "why"}
+ALLOWED_KEYS = {"q", "id", "accept", "also", "ood", "why"}
 
 
 def _items() -> list[dict[str, Any]]:
@@ -52,7 +52,7 @@ def test_every_item_is_either_labelled_with_an_entry_or_out_of_scope_with_a_reas
     for item in _items():
         if item.get("ood"):
             assert item["ood"] is True, item
-            assert "id" not in item and "also" not in item, item
+            assert not {"id", "accept", "also"} & set(item), item
             assert isinstance(item.get("why"), str) and item["why"].strip(), item
         else:
             assert "why" not in item, item
@@ -60,6 +60,9 @@ def test_every_item_is_either_labelled_with_an_entry_or_out_of_scope_with_a_reas
             if "also" in item:
                 assert item["also"] in ids, item
                 assert item["also"] != item["id"], item
+            # Another entry whose answer answers the same thing as fully (a sibling).
+            for other in item.get("accept", []):
+                assert other in ids and other not in (item["id"], item.get("also")), item
 
 
 def test_no_known_question_is_a_question_or_alternate_of_the_knowledge_base() -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
+from bot.faq.features import GATE_FEATURES
 from support import faq_index
 
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "faq_questions.yaml").read_text(encoding="utf-8"))
@@ -67,3 +69,17 @@ def test_out_of_scope_is_never_a_confident_answer(typed: str) -> None:
 def test_confidence_is_a_share() -> None:
     for item in QUESTIONS[:10]:
         assert 0.0 <= faq_index().rank(item["q"]).confidence <= 1.0
+
+
+def test_a_close_runner_up_that_gives_the_rate_asked_for_goes_first() -> None:
+    """"몇 %예요?" is answered by the entry that states the percentages, not by its neighbour
+    that only names the same items."""
+    index = faq_index()
+    text = "2금융권 비중이 몇 퍼센트 넘으면 조기경보에 걸려요?"
+    evidence = index.read(text)
+    by_words = index.entries[int(np.argmax(evidence.fused[: len(index.entries)]))]
+    assert "%" not in by_words.answer  # the words alone put the neighbour first
+    judgement = index.judge(evidence, index.model)
+    top = index.entries[int(judgement.order[0])]
+    assert "%" in top.answer
+    assert judgement.gate[list(GATE_FEATURES).index("kind_unmet")] == 0.0

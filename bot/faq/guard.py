@@ -19,7 +19,7 @@ from bot.faq.yamlfile import read_yaml
 @dataclass(frozen=True)
 class KnownQuestion:
     text: str
-    ids: frozenset[str]  # the entry that answers it, and `also` when it asks two things
+    ids: frozenset[str]  # the entries that answer it (`id`, `accept`), and `also` when it asks two things
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def load_known(path: Path) -> list[KnownQuestion]:
         if not isinstance(item, dict) or item.get("ood") or not isinstance(item.get("q"), str):
             continue
         ids = {str(item["id"])} if item.get("id") else set()
-        ids |= {str(a) for a in _as_list(item.get("also"))}
+        ids |= {str(a) for key in ("accept", "also") for a in _as_list(item.get(key))}
         if ids:
             known.append(KnownQuestion(item["q"], frozenset(ids)))
     return known

@@ -10,7 +10,14 @@ from typing import Literal
 import numpy as np
 
 from bot.faq.analyzer import Analyzer
-from bot.faq.features import COMPANION_MARGIN, fuse, gate_vector
+from bot.faq.features import (
+    COMPANION_MARGIN,
+    KIND_SWAP_DEPTH,
+    KIND_SWAP_MARGIN,
+    fuse,
+    gate_vector,
+    gives_kinds,
+)
 from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.faq.model import RankerModel
 from bot.faq.out_of_scope import Topic
@@ -111,7 +118,7 @@ class FaqIndex:
         """Order the entries by the fused views and gather the gate's evidence."""
         fused = evidence.fused
         n = len(self.entries)
-        order = np.lexsort((self._id_order, -fused[:n]))
+        order = self._kind_first(np.lexsort((self._id_order, -fused[:n])), fused, evidence.query)
         top = int(order[0])
         best_topic = int(np.argmax(fused[n:])) if len(fused) > n else None
         topic_margin = float(fused[top] - fused[n + best_topic]) if best_topic is not None else 10.0
@@ -120,6 +127,21 @@ class FaqIndex:
         second = int(order[1]) if len(order) > 1 else None
         companion = second if second is not None and fused[top] - fused[second] < COMPANION_MARGIN else None
         return Judgement(order, fused, gate, best_topic if topic_margin < 0 else None, companion)
+
+    def _kind_first(self, order: np.ndarray, fused: np.ndarray, query: Query) -> np.ndarray:
+        """A close runner-up whose answer gives what is asked ("몇 %예요?": a rate) goes before a
+        first entry that cannot: the words say which neighbourhood, the question word which entry."""
+        message = query.message
+        if not message.answer_kinds or len(order) < 2 or gives_kinds(message, self.entries[int(order[0])].answer):
+            return order
+        best = float(fused[order[0]])
+        for position in range(1, min(KIND_SWAP_DEPTH, len(order))):
+            candidate = int(order[position])
+            if best - float(fused[candidate]) > KIND_SWAP_MARGIN:
+                break
+            if gives_kinds(message, self.entries[candidate].answer):
+                return np.concatenate(([candidate], np.delete(order, position)))
+        return order
 
     def confidence(self, evidence: Evidence, judgement: Judgement, model: RankerModel) -> float:
         """How sure the first entry answers the message, 0..1 (0 when an out-of-scope topic or

@@ -28,18 +28,35 @@ _GREETING_MAX_CHARS = 20
 # How much a background sentence's words count next to an asking sentence's.
 BACKGROUND_WEIGHT = 0.6
 
-AnswerKind = Literal["percent", "time_of_day", "duration", "count", "amount", "date", "place", "person", "why", "how"]
+AnswerKind = Literal[
+    "percent", "time_of_day", "duration", "frequency", "count", "fee", "amount", "date", "place", "person", "why", "how",
+]
+
+# "몇" with the unit counted: "몇 좌예요?" wants a number of 좌.
+_COUNTED = re.compile(r"몇\s*(단계|등급|좌|개|번|회|건|명|배|콜|통|장|가지|곳|군데|차)(?!씩)")
 
 # What kind of answer the asking words want. The gate checks the kinds an entry can visibly fail
 # to give (a rate, a time, a duration, a count, an amount, a date, a place) against its answer.
 _KINDS: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = (
     ("percent", re.compile(r"몇\s*(퍼센트|프로|%)|퍼센트|요율|수수료율|\d+\s*%|몇\s*배|비율이")),
     ("time_of_day", re.compile(r"몇\s*시(?!간)|영업\s*시간|업무\s*시간|문\s*(여|열)")),
-    ("duration", re.compile(r"며칠\s*(걸|이나|정도|만에|간|동안)|몇\s*일\s*(걸|이나|정도|간|동안)|얼마나\s*(걸|오래|기다)|얼마\s*동안|소요\s*기간")),
-    ("count", re.compile(r"몇\s*(단계|등급|좌|개|번|회|건|명|배)")),
-    ("amount", re.compile(r"얼마|금액이|몇\s*(원|만원|억)|가격|시세")),
+    ("duration", re.compile(
+        r"(며칠|몇\s*일|몇\s*달|몇\s*개월)\s*(걸|이나|정도|만에|간|동안|안에|이내|내로|전에)"
+        r"|얼마나\s*(걸|오래|기다)|얼마\s*동안|소요\s*기간"
+    )),
+    ("frequency", re.compile(r"얼마나\s*자주|몇\s*번씩|주기가|주기로|마다\s*한\s*번")),
+    ("count", _COUNTED),
+    # Whether something costs money: the entry must speak of a fee at all.
+    ("fee", re.compile(r"(수수료|비용|요금|이용료)\S{0,3}\s*(있|드|들|나오|내야|발생|얼마|무료|받|붙)")),
+    # "얼마나" asks how much of anything (자주, 걸려, 쌓여), not a sum of money.
+    ("amount", re.compile(r"얼마(?!나)|몇\s*(원|만원|억)|가격|시세")),
     ("date", re.compile(r"언제|며칠까지|마감일|기한이|몇\s*월")),
-    ("place", re.compile(r"어디서|어디에서|어디로|어디에|어느\s*(곳|사이트|메뉴)")),
+    # Where to go, send or ask; "어디에 적어요" and "어디에 해당해요" ask for a line of a form
+    # or a class, which no address answers.
+    ("place", re.compile(
+        r"어디서|어디에서|어디로|어느\s*(곳|사이트|메뉴|지점|기관)"
+        r"|어디에\s*(문의|신청|제출|연락|전화|접수|내|보내|가|물어|있|올리|등록)"
+    )),
     ("person", re.compile(r"누가|누구")),
     ("why", re.compile(r"왜|이유")),
     ("how", re.compile(r"어떻게|어떡|어케|방법|절차|순서")),
@@ -79,6 +96,11 @@ class Message:
     @property
     def answer_kinds(self) -> frozenset[AnswerKind]:
         return frozenset(kind for kind, pattern in _KINDS if pattern.search(self.asked))
+
+    @property
+    def counted(self) -> frozenset[str]:
+        """The units a "몇" asks to count ("좌", "단계")."""
+        return frozenset(m.group(1) for m in _COUNTED.finditer(self.asked))
 
 
 def read_message(text: str, split: Callable[[str], list[str]]) -> Message:
