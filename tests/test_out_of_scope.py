@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from support import knowledge
+from support import faq_index, knowledge
 
 PATH = DEFAULT_KNOWLEDGE_DIR / "out_of_scope.yaml"
 KNOWN = DEFAULT_KNOWLEDGE_DIR / "known_questions.yaml"
@@ -99,3 +99,12 @@ def test_no_phrasing_is_a_known_question() -> None:
 def test_no_phrasing_is_written_twice() -> None:
     counts = Counter(_squashed(q) for _, q in _phrasings())
     assert [key for key, n in counts.items() if n > 1] == []
+
+
+def test_what_a_topic_says_the_guides_do_have_is_answered_not_declined() -> None:
+    """The topic on fee rates says the guides only state that the fee is discounted or
+    surcharged by grade: that much is an entry's answer, not a reason to decline."""
+    ranking = faq_index().rank("보증수수료가 신용등급 따라 할인돼요?")
+    assert ranking.declined is None
+    assert ranking.outcome == "answer"
+    assert ranking.best is not None and "할인" in ranking.best.entry.answer

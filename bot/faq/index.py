@@ -4,6 +4,7 @@ which decides between answering, suggesting and saying the guides do not cover t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,7 @@ Outcome = Literal["answer", "suggest", "fallback"]
 # A message this close to one of an entry's phrasings, letter for letter (jamo similarity), is
 # that question: it is answered whatever the gate makes of the rest of the evidence.
 EXACT_PHRASING = 0.95
+_GUIDES_HAVE = re.compile(r"^.*?(만 있고|있지만|있을 뿐),?\s*")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,12 @@ class Judgement:
     companion: int | None  # the second entry, when it is as close as the first (COMPANION_MARGIN)
 
 
+def _left_out(why: str) -> str:
+    """The part of a topic's why that names what the guides leave out: "안내자료에는 X만 있고, Y는
+    없습니다" indexes Y, since X is what an entry answers."""
+    return _GUIDES_HAVE.sub("", why)
+
+
 class FaqIndex:
     """Built once per knowledge base (and again when staff teach it something)."""
 
@@ -85,7 +93,7 @@ class FaqIndex:
         self.topics = topics
         documents = [Document((e.question, *e.alternates), e.answer) for e in self.entries]
         # A topic's "why" names what the guides leave out, in the guides' words: its answer text.
-        documents += [Document((t.topic, *t.questions), t.why) for t in topics]
+        documents += [Document((t.topic, *t.questions), _left_out(t.why)) for t in topics]
         self.views = EntryViews(documents, analyzer)
         self.institutions = tuple(squash(i) for i in analyzer.lexicon.institutions)
         self._entry_text = [squash(" ".join((e.question, *e.alternates, e.answer))) for e in self.entries]
