@@ -78,7 +78,7 @@ def main() -> None:
         for label, scorer in baselines.items():
             rows.setdefault(label, {})[name] = hits(
                 [np.argsort(-scorer(e.item.question), kind="stable") for e in in_scope])  # type: ignore[operator]
-        rows.setdefault("fused: reciprocal ranks of 7 views", {})[name] = hits(
+        rows.setdefault("fused (7 views by reciprocal rank, kind check)", {})[name] = hits(
             [index.judge(e.evidence, model).order for e in in_scope])
     width = max(len(label) for label in rows)
     print(f"{'ranking':{width}s}  " + "  ".join(f"{name:>17s}" for name in MEASURED))

@@ -118,11 +118,11 @@ def test_a_thumbs_down_is_kept_with_the_entry_voted_down(bot: Engine, clock: Clo
 
 
 def test_phone_numbers_and_names_never_reach_the_database_in_clear(bot: Engine, clock: Clock) -> None:
-    say(bot, "김철수 과장님 휴대폰 010-1234-5678로 보증서 출력이 안돼요", chat="m1")
+    say(bot, "김철수 과장님 연락처 010-1234-5678 보증서 출력이 안돼요", chat="m1")
     say(bot, "제 이름은 박영희입니다 01098765432 번호로 보증서 출력이 안되는데요", chat="m2")
     items = inbox(bot).items()
     shown = json.dumps([i.to_json() for i in items], ensure_ascii=False)
-    assert "김** 과장님 휴대폰 010-****-5678" in shown and "제 이름은 박**입니다 010-****-5432" in shown
+    assert "김** 과장님 연락처 010-****-5678" in shown and "제 이름은 박**입니다 010-****-5432" in shown
     db = inbox(bot).db
     # (The chat's own state keeps its last question for a day, to know what a 👎 was about.)
     for table in ("inbox_groups", "inbox_questions", "inbox_pending", "reply_outcomes", "feedback"):
