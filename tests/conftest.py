@@ -39,11 +39,13 @@ def base_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
 def services_on(base: Services, settings: Settings) -> Services:
     """`base` around the database at settings.db_path: the heavy parts are shared, and every part
     that holds the database (stores built as Store(db)) is rebuilt on the new one; the clock and
-    the stores that keep time follow settings.now (BOT_NOW)."""
+    the stores that keep time follow settings.now (BOT_NOW), and /reload reads
+    settings.knowledge_dir (BOT_KNOWLEDGE_DIR)."""
     db = open_db(settings.db_path)
     clock = Clock(settings.now)
     changes: dict[str, Any] = {"settings": settings, "db": db, "clock": clock, "feedback": FeedbackStore(db, clock),
-                               "registry": Registry(db, key=settings.sms_key, clock=clock.now)}
+                               "registry": Registry(db, key=settings.sms_key, clock=clock.now),
+                               "knowledge_dir": settings.knowledge_dir}
     for f in dataclasses.fields(base):
         value = getattr(base, f.name)
         if f.name not in changes and getattr(value, "db", None) is base.db:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+from bot.admin.capability import AdminCapability
 from bot.app import Services, build_engine, faq_actions
 from bot.conversation import Event, Reply
 from bot.engine import Engine
@@ -66,3 +67,10 @@ def say(bot: Engine, text: str, chat: str = "t1") -> Reply:
 
 def press(bot: Engine, payload: str, chat: str = "t1") -> Reply:
     return bot.handle(chat, Event(kind="button", payload=payload), today=TODAY)
+
+
+def admin_of(bot: Engine) -> AdminCapability:
+    """The staff capability of an engine (its inbox, outcomes and teaching)."""
+    cap = bot.by_name["admin"]
+    assert isinstance(cap, AdminCapability)
+    return cap

@@ -10,11 +10,10 @@ import json
 
 import pytest
 
-from bot.admin.capability import AdminCapability
 from bot.admin.inbox import InboxStore
 from bot.conversation import Event
 from bot.engine import Engine
-from support import TODAY, engine, press, say
+from support import TODAY, admin_of, engine, press, say
 
 FALLBACK = "보증서 출력이 안돼요"
 FALLBACK_AGAIN = "보증서 출력이 안되요"  # the same question with a slip
@@ -39,18 +38,12 @@ def bot() -> Engine:
 @pytest.fixture
 def clock(bot: Engine) -> Clock:
     pinned = Clock()
-    admin(bot).inbox.clock = pinned
+    admin_of(bot).inbox.clock = pinned
     return pinned
 
 
-def admin(bot: Engine) -> AdminCapability:
-    cap = bot.by_name["admin"]
-    assert isinstance(cap, AdminCapability)
-    return cap
-
-
 def inbox(bot: Engine) -> InboxStore:
-    return admin(bot).inbox
+    return admin_of(bot).inbox
 
 
 def test_a_fallback_is_kept_with_what_the_bot_considered(bot: Engine, clock: Clock) -> None:

@@ -7,7 +7,6 @@ send the weekly picture."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import html
 import logging
@@ -19,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN_ID, polling, services_on
+from conftest import ADMIN_ID, StartBot
 from fakebotapi import FakeBotApi
 
 from bot.app import Services
 from bot.faq.guard import attune
 from bot.handlers.admin import WEEKLY_REPORT
 from bot.korean.clock import SEOUL
-from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from support import knowledge
 
 MEMBER, OTHER_MEMBER = 1001, 1002
@@ -49,17 +48,9 @@ def folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def app(base_services: Services, bot_env: dict[str, str], folder: Path) -> AsyncIterator[Any]:
-    from bot.telegram_app import build_application
-
-    settings = Settings.from_env({**bot_env, "BOT_KNOWLEDGE_DIR": str(folder)})
-    services = dataclasses.replace(services_on(base_services, settings), knowledge_dir=folder)
-    application = build_application(settings, services)
-    try:
-        async with polling(application):
-            yield application
-    finally:
-        services.db.close()
+async def app(start_bot: StartBot, folder: Path) -> AsyncIterator[Any]:
+    async with start_bot(BOT_KNOWLEDGE_DIR=str(folder)) as application:
+        yield application
 
 
 async def press(api: FakeBotApi, call: Any, data: str, user: int = ADMIN_ID) -> Any:

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin.capability import AdminCapability
 from bot.admin.chart import HEIGHT_PX, WIDTH_PX, draw_week, drawable
 from bot.admin.cli import write_week
 from bot.admin.weekly import DayCounts, WeekPicture, week_picture
 from bot.conversation import Event, Reply
 from bot.engine import Engine
-from support import engine
+from support import admin_of, engine
 
 MONDAY = dt.date(2026, 11, 16)
 
@@ -43,7 +42,7 @@ class Clock:
 def week_of_turns() -> Engine:
     bot = engine()
     clock = Clock()
-    admin(bot).inbox.clock = clock
+    admin_of(bot).inbox.clock = clock
     tuesday, friday = MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=4)
     answered = ask(bot, "신용평가 수수료가 있나요?", MONDAY, "m1")  # answered
     ask(bot, "계약보증 1억 종료일 2027년 1월 9일이면 해제 문자 언제 와요", MONDAY, "m2")  # a calculator's answer
@@ -58,14 +57,8 @@ def week_of_turns() -> Engine:
     return bot
 
 
-def admin(bot: Engine) -> AdminCapability:
-    cap = bot.by_name["admin"]
-    assert isinstance(cap, AdminCapability)
-    return cap
-
-
 def test_the_data_behind_the_picture_is_counted_from_the_turns(week_of_turns: Engine) -> None:
-    week = week_picture(admin(week_of_turns).outcomes, admin(week_of_turns).inbox, MONDAY + dt.timedelta(days=6))
+    week = week_picture(admin_of(week_of_turns).outcomes, admin_of(week_of_turns).inbox, MONDAY + dt.timedelta(days=6))
     assert [(d.label, d.answered, d.suggested, d.declined, d.down) for d in week.days] == [
         ("11/16(월)", 2, 0, 0, 0), ("11/17(화)", 0, 1, 1, 0), ("11/18(수)", 0, 0, 0, 0), ("11/19(목)", 0, 0, 0, 0),
         ("11/20(금)", 0, 0, 2, 1), ("11/21(토)", 0, 0, 0, 0), ("11/22(일)", 0, 0, 0, 0)]
@@ -88,7 +81,7 @@ def test_bot_report_week_writes_the_file(week_of_turns: Engine, tmp_path: Path) 
     path = tmp_path / "db.sqlite3"
     # The command reads a database file: copy the engine's in-memory one there.
     with sqlite3.connect(path) as copy:
-        admin(week_of_turns).inbox.db.conn.backup(copy)
+        admin_of(week_of_turns).inbox.db.conn.backup(copy)
     copy.close()
     out = tmp_path / "week" / "report.png"
     line = write_week(path, MONDAY + dt.timedelta(days=6), out)
