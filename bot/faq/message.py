@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 # How a sentence that asks ends: "?", "~나요", "~까요", "~죠", "~는지", "~되나", "~됨?"...
@@ -72,6 +73,9 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Message:
+    """A message read once: what it asks is looked up by the views, the gate and the kind
+    check, so it is worked out on first use and kept."""
+
     text: str
     sentences: tuple[Sentence, ...]
 
@@ -87,17 +91,17 @@ class Message:
         # A message that is nothing but a greeting still has its words (small talk decides).
         return out or [(s.text, 1.0) for s in self.sentences]
 
-    @property
+    @cached_property
     def asked(self) -> str:
         """The asking sentences, or the whole message when none reads as one."""
         asking = [s.text for s in self.sentences if s.asks]
         return " ".join(asking) if asking else self.text
 
-    @property
+    @cached_property
     def answer_kinds(self) -> frozenset[AnswerKind]:
         return frozenset(kind for kind, pattern in _KINDS if pattern.search(self.asked))
 
-    @property
+    @cached_property
     def counted(self) -> frozenset[str]:
         """The units a "몇" asks to count ("좌", "단계")."""
         return frozenset(m.group(1) for m in _COUNTED.finditer(self.asked))
