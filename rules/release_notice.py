@@ -89,6 +89,7 @@ class NoticePlan:
     reasons: tuple[str, ...]
     source: str = RELEASE_NOTICE
     ended: bool = False  # the guarantee itself has ended: everything is said in the past
+    date_reason: str = ""  # how the send date was reached (also among reasons)
 
 
 def find_kinds(text: str) -> tuple[str, ...]:
@@ -149,19 +150,18 @@ def plan_notice(kind: str, amount: int, end: date, today: date) -> NoticePlan:
     if moved:
         skipped = _days_back(nominal, send)
         why = ", ".join(f"{d.month}/{d.day} {non_business_reason(d)}" for d in skipped)
-        reasons.append(
-            f"종료일 15일 전인 {format_date(nominal)}이 영업일이 아니어서({why}) "
-            f"직전 영업일인 {format_date(send)}에 미리 보냅니다."
-        )
+        date_reason = (f"종료일 15일 전인 {format_date(nominal)}이 영업일이 아니어서({why}) "
+                       f"직전 영업일인 {format_date(send)}에 미리 보냅니다.")
     else:
-        reasons.append(f"종료일 15일 전인 {format_date(send)}에 보냅니다.")
+        date_reason = f"종료일 15일 전인 {format_date(send)}에 보냅니다."
+    reasons.append(date_reason)
     past = send < today
     if ended:
         reasons.append(f"보증 종료일({format_date(end)})이 이미 지나, 발송일({format_date(send)})도 지난 날짜입니다.")
     elif past:
         reasons.append(f"발송일({format_date(send)})이 이미 지났습니다.")
     return NoticePlan(eligibility.kind, amount, end, today, True, nominal, send, moved, past, tuple(reasons),
-                      ended=ended)
+                      ended=ended, date_reason=date_reason)
 
 
 def _days_back(start: date, stop: date) -> list[date]:

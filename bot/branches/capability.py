@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.branches.data import Branch, valid_coordinates
 from bot.branches.finder import BranchFinder, Nearby
-from bot.branches.gazetteer import Place, Resolution
+from bot.branches.gazetteer import SIDO_SHORT, Place, Resolution
 from bot.capability import Capability, Command
 from bot.conversation import Button, Keyboard, Reply, Topic, Turn, Venue
 from bot.korean.hangul import josa, squash
@@ -35,6 +35,7 @@ _NEAR_CUES = ("근처", "가까운", "가까이", "가깝", "가까워", "주변
 # Cues that mean a place only beside the word 지점: "분당 쪽 지점", "일산 사는데 지점 어디", but not
 # "NICE 쪽이랑 조합 쪽 번호", "화면 오른쪽에", "저희 쪽은".
 _WEAK_NEAR_CUES = ("사는데", "살아", "살고", "사는곳", "쪽")
+_STRONG_NEAR_CUES = tuple(cue for cue in _NEAR_CUES if cue not in _WEAK_NEAR_CUES)
 # "지점 … 어디" asks for a branch only in a short message; a long one that says 지점 in passing
 # ("지점에선 아직 안 보인다네요. 확인은 어디서 해요?") is a question for the guides.
 MAX_BRANCH_QUESTION_WORDS = 8
@@ -92,8 +93,7 @@ class _Message:
 
     @property
     def near(self) -> bool:
-        strong = [cue for cue in _NEAR_CUES if cue not in _WEAK_NEAR_CUES]
-        return self.has(strong) or (self.mentions_branch and self.has(_WEAK_NEAR_CUES))
+        return self.has(_STRONG_NEAR_CUES) or (self.mentions_branch and self.has(_WEAK_NEAR_CUES))
 
     @property
     def wants_list(self) -> bool:
@@ -209,9 +209,9 @@ class BranchesCapability(Capability):
         point = _typed_coordinates(message.text)
         if point is not None:
             return self.near_point(turn, *point)
-        if message.wants_list and not self._branches_meant(message):
-            return self.full_list()
         branches = self._branches_meant(message)
+        if message.wants_list and not branches:
+            return self.full_list()
         if branches:
             return self.info(turn, branches, message.fields())
         if message.has(HEAD_OFFICE_WORDS):
@@ -289,8 +289,7 @@ class BranchesCapability(Capability):
         such as "지점 전화번호 알려줘" (ask which); anything else is a question for the FAQ."""
         index = next(i for i, w in enumerate(message.words) if w.startswith("지점"))
         before = [w for w in message.words[max(0, index - 2):index] if not is_filler(w)]
-        exact = [w for w in before if self._plain_place(w)]
-        if exact and exact[-1] == before[-1]:
+        if before and self._plain_place(before[-1]):
             return self.resolved(turn, self.finder.gazetteer.find(before, loose=True))
         if not message.content_words():
             return self.ask(turn, message.fields(named=False))
@@ -388,7 +387,10 @@ class BranchesCapability(Capability):
             turn.remember(Topic(self.name, branches[0].name, values={"branches": [b.name for b in branches]}))
 
     def full_list(self) -> Reply:
-        groups = [(_region_label(sido), members) for sido, members in self.finder.by_region()]
+        # "서울특별시" → "서울": the headings in the short forms members type.
+        places = self.finder.gazetteer.places
+        short = {places[code].name: form for code, form in SIDO_SHORT.items() if code in places}
+        groups = [(short.get(sido, sido), members) for sido, members in self.finder.by_region()]
         text = render("branch_list", groups=groups, total=len(self.finder.branches), source=SOURCE)
         return Reply(kind="branch", text=text)
 
@@ -445,16 +447,6 @@ def _venue(branch: Branch) -> Venue:
 
 def _list_button() -> Button:
     return Button("전체 지점 목록", "branch:list", follow_on=True)
-
-
-def _region_label(sido: str) -> str:
-    """"서울특별시" → "서울": the list's headings, free of the data's naming date."""
-    for long, short in (("특별자치시", ""), ("특별자치도", ""), ("특별시", ""), ("광역시", "")):
-        if sido.endswith(long):
-            return sido.removesuffix(long) + short
-    shorter = {"충청북도": "충북", "충청남도": "충남", "전라북도": "전북", "전라남도": "전남",
-               "경상북도": "경북", "경상남도": "경남", "경기도": "경기"}
-    return shorter.get(sido, sido)
 
 
 def _typed_coordinates(text: str) -> tuple[float, float] | None:

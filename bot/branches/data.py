@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.korean.hangul import josa
-from bot.storage.datafile import DataFileError
+from bot.storage.datafile import DataFileError, ListedProblems
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -29,12 +29,10 @@ KOREA_LON = (124.5, 132.0)
 EARTH_RADIUS_KM = 6371.0088
 
 
-class BranchDataError(DataFileError):
+class BranchDataError(ListedProblems):
     """The branch table is unusable; `problems` names each line at fault, in Korean."""
 
-    def __init__(self, path: Path, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(f"{path}: 지점 파일을 읽을 수 없습니다.\n" + "\n".join(f"- {p}" for p in problems))
+    holds = "지점 파일"
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,12 @@ scripts/build_places.py), loaded and validated: every problem with its line."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from pathlib import Path
 
 from bot.branches.data import coordinate_problems, load_table
 from bot.branches.gazetteer import ALIASES, SIDO_FORMS, Gazetteer, Place, strip_suffix
 from bot.korean.hangul import josa, squash
-from bot.storage.datafile import DataFileError
+from bot.storage.datafile import ListedProblems
 
 # One row per place, parents before their children, in the order the places are indexed:
 # key (administrative code), level, parent (the key of the area it lies in directly; empty for a
@@ -21,12 +20,10 @@ _KEY_LENGTH: dict[str, int] = {"sido": 2, "sigungu": 5, "emd": 8}
 _LEVEL_LABELS: dict[str, str] = {"sido": "시·도", "sigungu": "시·군·구", "emd": "읍·면·동"}
 
 
-class PlaceDataError(DataFileError):
+class PlaceDataError(ListedProblems):
     """The gazetteer file is unusable; `problems` names each line at fault, in Korean."""
 
-    def __init__(self, path: Path, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(f"{path}: 지명 파일을 읽을 수 없습니다.\n" + "\n".join(f"- {p}" for p in problems))
+    holds = "지명 파일"
 
 
 def load_gazetteer(path: Path) -> Gazetteer:

@@ -67,9 +67,9 @@ def topic_of(said: Said) -> str | None:
     ends = said.has(*_END_WORDS) or (said.has("보증기간") and said.has(*_SMS_WORDS))
     if said.has("해제", "해지") or (ends and (said.has(*_SMS_WORDS, "보증") or bool(said.kinds))):
         return "notice"
-    if evaluation_facts(said) and said.has("평가", "등급"):
+    if said.has("평가", "등급") and evaluation_facts(said):
         return "evaluation"
-    if document_facts(said) and said.has(*_DOCUMENT_WORDS):
+    if said.has(*_DOCUMENT_WORDS) and document_facts(said):
         return "documents"
     if said.has(*_RATING_WORDS):
         return "rating"
@@ -154,10 +154,13 @@ class DatesCapability(Capability):
         """After a calculation, a new value or a word for another of its results ("아니 3천만원이요",
         "그럼 6월 결산이면요?", "유효기간은요?") computes it again with the rest kept. After an
         answer offering a calculator (`deadline:notice`), a value for it runs it."""
+        ours = topic.owner == self.name
+        if not ours and not any(action.startswith(f"{self.name}:") for action in topic.actions):
+            return None  # another capability's topic with no calculator on offer: nothing to parse
         said = Said.parse(turn.text, turn.today)
         if not _leans_on(said):
             return None
-        if topic.owner == self.name:
+        if ours:
             return self._again(turn, topic, said)
         for action in topic.actions:
             command, _, name = action.partition(":")

@@ -21,10 +21,6 @@ KIND_CODES = {
     "contract": "계약보증", "advance": "선급금보증", "payment": "지급보증", "perform": "공사이행보증",
     "damage": "손해배상보증", "defect": "하자보수보증", "bid": "입찰보증",
 }
-KIND_LABELS = {
-    "contract": "계약", "advance": "선급금", "payment": "지급", "perform": "공사이행",
-    "damage": "손해배상", "defect": "하자보수", "bid": "입찰",
-}
 
 
 def answer_notice(turn: Turn, data: dict[str, Any], said: Said | None) -> Reply:
@@ -96,19 +92,16 @@ def _notice_reply(turn: Turn, data: dict[str, Any], kinds: list[str], amount: in
     stand_in = amount if amount is not None else MIN_AMOUNT
     plan = plan_notice(kind, stand_in, end, turn.today)
     assert plan.send_date is not None
-    known = set(check_eligibility(kind, stand_in).reasons)
     complete = bool(kinds) and amount is not None
     # The date is the answer: the flow ends here. A kind or an amount still unknown may follow
     # (a kind button, "3천만원이에요"), read against the conversation's topic.
     turn.end_flow()
     buttons = kind_buttons() if not kinds and not plan.ended else []
-    said_past = ("발송일(", "보증 종료일(")
-    return rule_reply(render("rule_notice", plan=plan, fmt=format_date, lines=lines,
-                             date_lines=[r for r in plan.reasons if r not in known and not r.startswith(said_past)],
+    return rule_reply(render("rule_notice", plan=plan, fmt=format_date, lines=lines, date_lines=[plan.date_reason],
                              inferred=bool(data.get("end_inferred")), complete=complete,
                              ask_kind=not kinds and not plan.ended, ask_amount=amount is None and not plan.ended),
                       buttons)
 
 
 def kind_buttons() -> list[Button]:
-    return [Button(label, f"{NAME}:kind:{code}") for code, label in KIND_LABELS.items()]
+    return [Button(kind.removesuffix("보증"), f"{NAME}:kind:{code}") for code, kind in KIND_CODES.items()]

@@ -20,8 +20,13 @@ _RELATIVE_YEARS = {
     "올해": 0, "금년": 0, "금년도": 0, "이번해": 0, "내년": 1, "내년도": 1, "다음해": 1, "명년": 1,
     "내후년": 2,
 }
-# Longest first so 재작년 is not read as 작년; spaces allowed between the syllables.
-_REL = "|".join(r"\s*".join(word) for word in sorted(_RELATIVE_YEARS, key=len, reverse=True))
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex of the words, longest first, any spaces allowed between their syllables."""
+    return "|".join(r"\s*".join(word) for word in sorted(words, key=len, reverse=True))
+
+
+# Longest first so 재작년 is not read as 작년.
+_REL = _alternatives(_RELATIVE_YEARS)
 # Four digits or two (25 → 2025); five or more are read, to be refused rather than dropped
 # ("10000년 1월 5일" must not become next 1월 5일).
 _YEAR_DIGITS = r"\d{5,}|\d{4}|\d{2}"
@@ -44,11 +49,6 @@ _RELATIVE_MONTHS = {"이번달": 0, "이달": 0, "금월": 0, "당월": 0, "다�
                     "다다음달": 2, "지난달": -1, "저번달": -1, "전달": -1, "전월": -1}
 # Month words that also mean something else ("전달" is to pass on): read only with a day.
 _MONTH_WORDS_NEEDING_A_DAY = frozenset({"전달", "전월", "금월", "당월"})
-
-
-def _alternatives(words: Iterable[str]) -> str:
-    """A regex of the words, longest first, any spaces allowed between their syllables."""
-    return "|".join(r"\s*".join(word) for word in sorted(words, key=len, reverse=True))
 
 
 # Not 오늘날 ("these days").
@@ -88,11 +88,6 @@ class DateMention:
     def has_day(self) -> bool:
         """A day of the month is known (a stated day or a month end)."""
         return self.month is not None and (self.day is not None or self.month_end)
-
-    @property
-    def is_full(self) -> bool:
-        """Year, month and day are all known."""
-        return self.year is not None and self.has_day
 
     def to_date(self) -> date:
         """The calendar date; RuleInputError when incomplete or impossible."""
