@@ -12,7 +12,6 @@ import sys
 import unicodedata
 
 from bot.conversation import Event, Reply
-from bot.korean.clock import today
 from bot.settings import Settings
 
 PROMPT = "나> "
@@ -33,7 +32,7 @@ def run_console(settings: Settings) -> int:
     print("조합 도우미를 불러오는 중입니다...", flush=True)
     engine = build_engine(load_services(settings))
     chat_id = "console"
-    show(engine.handle(chat_id, Event(kind="command", command="start"), today=today(), can_share=False))
+    show(engine.handle(chat_id, Event(kind="command", command="start"), can_share=False))
     print("(끝내려면 /quit)")
     while True:
         try:
@@ -45,7 +44,7 @@ def run_console(settings: Settings) -> int:
             print("봇> 이용해 주셔서 감사합니다.")
             return 0
         # A number typed for a choice is read by the engine, as in every channel.
-        show(engine.handle(chat_id, Event.from_text(line), today=today(), can_share=False))
+        show(engine.handle(chat_id, Event.from_text(line), can_share=False))
 
 
 def show(reply: Reply, width: int | None = None) -> None:

@@ -14,6 +14,7 @@ from bot.faq.followup import read_follow_up
 from bot.faq.index import FaqIndex, Match, Ranking
 from bot.faq.knowledge import Entry
 from bot.korean.discourse import is_follow_up
+from bot.korean.hangul import clip
 from bot.templates import render
 
 # Words that mark a question about credit rating, for choosing the contact in a fallback.
@@ -27,6 +28,8 @@ MAX_REPLY_CHARS = 3800
 # member may have meant one of them.
 NEAR_COVERAGE = 0.34
 SUGGESTIONS = 3
+# A question on a button: long enough to tell it apart, short enough for a phone.
+BUTTON_CHARS = 40
 # Inline mode offers the runners-up scoring at least this share of the best.
 INLINE_CLOSE = 0.6
 
@@ -112,7 +115,6 @@ class FaqCapability(Capability):
         """The reply for one entry: the answer, its source, what it offers to do and its related
         questions (these open a new message, leaving the answer on screen); with the neighbouring
         entry the ranking could not tell apart from it, when that still fits."""
-        turn.state["last_answer"] = entry.id
         turn.remember(Topic(self.name, entry.id, actions=entry.actions))
         kb = self.index.kb
         text = render("answer", entry=entry, source=kb.source_label(entry), companion=None)
@@ -128,7 +130,7 @@ class FaqCapability(Capability):
             candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
             buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
-            + [Button(_short(r.question), f"faq:{r.id}", follow_on=True) for r in related],
+            + [Button(clip(r.question, BUTTON_CHARS), f"faq:{r.id}", follow_on=True) for r in related],
             entry_id=entry.id,
         )
 
@@ -150,13 +152,10 @@ def _candidate(match: Match) -> Candidate:
 
 
 def _buttons(candidates: list[Candidate]) -> list[Button]:
-    return [Button(_short(c.question), f"faq:{c.id}") for c in candidates]
+    return [Button(clip(c.question, BUTTON_CHARS), f"faq:{c.id}") for c in candidates]
 
 
 def _entry_candidate(entry: Entry, score: float) -> Candidate:
     """An entry offered for what the conversation was about rather than for a ranked message."""
     return Candidate(id=entry.id, question=entry.question, answer=entry.answer, score=score)
 
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

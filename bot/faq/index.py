@@ -99,6 +99,7 @@ class FaqIndex:
         self._entry_text = [squash(" ".join((e.question, *e.alternates, e.answer))) for e in self.entries]
         # Ties are broken by id, so the same message always gets the same order.
         self._id_order = np.argsort(np.argsort([e.id for e in self.entries]))
+        self._last_read: tuple[str, Evidence] | None = None
 
     def rank(self, text: str, limit: int = 5) -> Ranking:
         evidence = self.read(text)
@@ -118,9 +119,16 @@ class FaqIndex:
         return Ranking(text, terms, matches, confidence, self._outcome(confidence), companion=companion)
 
     def read(self, text: str) -> Evidence:
+        # One message is often read twice in a turn (an aside tried before the answer, the
+        # inbox's candidates for a miss): the last reading is kept, one entry, never more.
+        last = self._last_read
+        if last is not None and last[0] == text:
+            return last[1]
         query = self.views.query(text)
         scores = self.views.score(query)
-        return Evidence(query, scores, fuse(scores))
+        evidence = Evidence(query, scores, fuse(scores))
+        self._last_read = (text, evidence)
+        return evidence
 
     def judge(self, evidence: Evidence, model: RankerModel) -> Judgement:
         """Order the entries by the fused views and gather the gate's evidence."""

@@ -41,7 +41,7 @@ def add_admin_jobs(application: AnyApplication) -> None:
 async def weekly_report(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every admin gets last week's report (Monday to Sunday) in their private chat."""
     d = deps(context)
-    today = clock.today()
+    today = d.engine.clock.today()  # BOT_NOW pins it, as it pins every turn
     sunday = today - dt.timedelta(days=today.isoweekday() % 7 or 7)
     for admin_id in sorted(d.settings.admin_ids):
         event = Event(kind="command", command="report", text=sunday.isoformat(), user_id=admin_id, is_admin=True)

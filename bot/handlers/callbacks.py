@@ -147,10 +147,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await _answer(query, None, chat.id, d)
     group = is_group(chat.type)
-    if message is not None and not follow_on and can_edit(reply) \
+    in_place = message is not None and not follow_on
+    editable = in_place and can_edit(reply)
+    if message is not None and editable \
             and await edit_reply(context.bot, message, reply, blocked=d.blocked, group=group):
         return
-    if message is not None and not follow_on and not can_edit(reply) and message.reply_markup is not None:
+    if message is not None and in_place and not editable and message.reply_markup is not None:
         # The answer comes as a new message (it brings a reply keyboard): the pressed keyboard
         # is taken off, so its now stale buttons are not left to press.
         await remove_buttons(context.bot, message, None, blocked=d.blocked)

@@ -26,6 +26,7 @@ from telegram import (
 from telegram.constants import CallbackQueryLimit, InlineKeyboardButtonLimit, MessageLimit, ParseMode
 
 from bot.conversation import Button, Keyboard, Reply, Shared, Venue
+from bot.korean.hangul import clip
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +239,7 @@ def keyboard_shown_after(reply: Reply, shown: bool | None) -> bool | None:
 def feedback_toast(reply: Reply) -> str:
     """The short notice shown when 👍/👎 is pressed: the reply's first paragraph."""
     first = reply.text.strip().split("\n\n", 1)[0].replace("\n", " ")
-    return first if len(first) <= MAX_TOAST else first[: MAX_TOAST - 1] + "…"
+    return clip(first, MAX_TOAST)
 
 
 def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -254,7 +255,7 @@ def inline_result(shared: Shared) -> InlineQueryResultArticle:
     """An answer offered in inline mode: its title (the question), its first line under it, and
     the message it sends into the chat (the whole answer, with its source)."""
     first = shared.reply.text.strip().split("\n", 1)[0]
-    description = first if len(first) <= MAX_DESCRIPTION else first[: MAX_DESCRIPTION - 1] + "…"
+    description = clip(first, MAX_DESCRIPTION)
     text = split_text(shared.reply.text)[0]
     return InlineQueryResultArticle(
         id=shared.id.encode("utf-8")[:MAX_RESULT_ID].decode("utf-8", "ignore"),

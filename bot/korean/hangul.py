@@ -35,6 +35,11 @@ def squash(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def clip(text: str, limit: int) -> str:
+    """The text cut to `limit` characters, an ellipsis showing where."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def josa(word: str, pair: str) -> str:
     """word + the particle of "은/는", "을/를", "이/가", "과/와" or "으로/로" that fits how it is read:
     the first after a final consonant (but 로 after ㄹ), the second after a vowel. Digits are read

@@ -87,10 +87,10 @@ def foreign_objects(db: sqlite_utils.Database) -> list[str]:
     return [f"{kind} {name}" for kind, name in found if (kind, name) not in known]
 
 
-def integrity_problems(db: sqlite_utils.Database, pragma: str = "integrity_check") -> list[str]:
-    """What SQLite's integrity_check (or quick_check) finds; [] when the file is sound."""
+def integrity_problems(db: sqlite_utils.Database) -> list[str]:
+    """What SQLite's integrity_check finds; [] when the file is sound."""
     try:
-        found = [str(r[0]) for r in db.execute(f"PRAGMA {pragma}").fetchall()]
+        found = [str(r[0]) for r in db.execute("PRAGMA integrity_check").fetchall()]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     return [] if found == ["ok"] else found

@@ -33,7 +33,7 @@ from bot.ops.archive import (
     schema_versions,
     table_counts,
 )
-from bot.ops.files import PRIVATE, create_private, sync
+from bot.ops.files import PRIVATE, beside, create_private, sync
 from bot.ops.lock import LockHeld, hold
 from bot.sms.key import key_path
 from bot.sms.refusals import Carried, Refusals, carry_refusals, key_check, read_refusals
@@ -69,7 +69,7 @@ def restore(archive: Path, db_path: Path, *, sms_key: bytes | None, now: dt.date
 def _restore(archive: Path, db_path: Path, sms_key: bytes | None, now: dt.datetime) -> Restored:
     staged = db_path.with_name(f".{db_path.name}.restoring")
     for suffix in SIDE_FILES:  # left by a restore that was killed: ours, since we hold the lock
-        staged.with_name(staged.name + suffix).unlink(missing_ok=True)
+        beside(staged, suffix).unlink(missing_ok=True)
     try:
         create_private(staged)
         shutil.copyfile(archive, staged)
@@ -140,13 +140,13 @@ def _check(db: sqlite_utils.Database, db_path: Path, sms_key: bytes | None) -> t
 
 def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
     """Rename the current database (with its -wal and -shm) out of the way; None if there is none."""
-    present = [s for s in SIDE_FILES if db_path.with_name(db_path.name + s).exists()]
+    present = [s for s in SIDE_FILES if beside(db_path, s).exists()]
     if not present:
         return None
     aside = db_path.with_name(f"{db_path.name}.before-restore-{now.strftime('%Y%m%dT%H%M%SZ')}")
     for suffix in present:
-        kept = aside.with_name(aside.name + suffix)
-        db_path.with_name(db_path.name + suffix).rename(kept)
+        kept = beside(aside, suffix)
+        beside(db_path, suffix).rename(kept)
         kept.chmod(PRIVATE)  # it still holds the register
     return aside
 
@@ -156,7 +156,7 @@ def _put_back(aside: Path | None, db_path: Path) -> None:
         return
     for suffix in SIDE_FILES:
         with contextlib.suppress(FileNotFoundError):
-            aside.with_name(aside.name + suffix).rename(db_path.with_name(db_path.name + suffix))
+            beside(aside, suffix).rename(beside(db_path, suffix))
 
 
 def _carry(db: sqlite_utils.Database, db_path: Path, archive: Path, manifest: Manifest | None,

@@ -55,10 +55,6 @@ class ReportLine:
     upvotes: int
     entry_id: str | None
 
-    @property
-    def total(self) -> int:
-        return self.misses + self.downvotes
-
 
 class FeedbackStore:
     def __init__(self, db: sqlite_utils.Database, clock: Clock | None = None, *,
@@ -73,11 +69,12 @@ class FeedbackStore:
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")
 
-    def record(self, question: str, vote: Vote, entry_id: str | None = None) -> None:
+    def record(self, question: str, vote: Vote) -> None:
+        """A question kept with how it went (a miss: the votes on answers are feedback_votes)."""
         with transaction(self.db):
             self.db.execute(
-                "INSERT INTO feedback (question, entry_id, vote, created_at) VALUES (?, ?, ?, ?)",
-                [redact(mask_names(question.strip()))[:MAX_QUESTION_CHARS], entry_id, vote, self._now()],
+                "INSERT INTO feedback (question, entry_id, vote, created_at) VALUES (?, NULL, ?, ?)",
+                [_kept(question), vote, self._now()],
             )
 
     def answered(self, question: str, entry_id: str) -> int:
@@ -85,7 +82,7 @@ class FeedbackStore:
         with transaction(self.db):
             cursor = self.db.execute(
                 "INSERT INTO feedback_answers (question, entry_id, created_at) VALUES (?, ?, ?)",
-                [redact(mask_names(question.strip()))[:MAX_QUESTION_CHARS], entry_id, self._now()],
+                [_kept(question), entry_id, self._now()],
             )
         return int(cursor.lastrowid or 0)
 
@@ -131,3 +128,8 @@ class FeedbackStore:
             [limit],
         ).fetchall()
         return [ReportLine(q, int(m), int(d), int(u), e) for q, m, d, u, e in rows]
+
+
+def _kept(question: str) -> str:
+    """What is stored of a member's question: names and phone numbers masked, cut short."""
+    return redact(mask_names(question.strip()))[:MAX_QUESTION_CHARS]
