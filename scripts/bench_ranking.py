@@ -64,7 +64,6 @@ def main() -> None:
     for name in MEASURED:
         if name not in sets:
             continue
-        model = RankerModel.untrained()
         in_scope = [e for e in sets[name] if e.item.in_scope]
 
         def hits(orders: list[np.ndarray], in_scope: list[fit_ranker.Example] = in_scope) -> tuple[int, int, int]:
@@ -79,7 +78,7 @@ def main() -> None:
             rows.setdefault(label, {})[name] = hits(
                 [np.argsort(-scorer(e.item.question), kind="stable") for e in in_scope])  # type: ignore[operator]
         rows.setdefault("fused (7 views by reciprocal rank, kind check)", {})[name] = hits(
-            [index.judge(e.evidence, model).order for e in in_scope])
+            [e.judgement.order for e in in_scope])
     width = max(len(label) for label in rows)
     print(f"{'ranking':{width}s}  " + "  ".join(f"{name:>17s}" for name in MEASURED))
     for label, by_set in rows.items():

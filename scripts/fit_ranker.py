@@ -29,7 +29,7 @@ import logistic
 
 from bot.app import faq_actions
 from bot.faq.analyzer import Analyzer
-from bot.faq.index import Evidence, FaqIndex
+from bot.faq.index import Evidence, FaqIndex, Judgement
 from bot.faq.knowledge import load_knowledge
 from bot.faq.lexicon import Lexicon
 from bot.faq.model import Gate, RankerModel
@@ -52,6 +52,7 @@ SUGGEST_AT = 0.2
 class Example:
     item: devsets.Item
     evidence: Evidence
+    judgement: Judgement  # the order and the gate's evidence: nothing fitted changes them
     right: np.ndarray  # bool per entry: answers what is asked (first part)
 
 
@@ -64,7 +65,8 @@ def prepare(index: FaqIndex, items: Iterable[devsets.Item]) -> list[Example]:
         if item.group not in ("faq", "ood"):
             continue
         right = item.right(answers) if item.in_scope else set()
-        out.append(Example(item, index.read(item.question), np.array([i in right for i in ids])))
+        evidence = index.read(item.question)
+        out.append(Example(item, evidence, index.judge(evidence), np.array([i in right for i in ids])))
     return out
 
 
@@ -79,10 +81,10 @@ def correct(index: FaqIndex, example: Example, top: int, companion: int | None =
     return example.item.passes(" ".join(index.entries[i].answer for i in shown))
 
 
-def gate_data(index: FaqIndex, examples: Sequence[Example], model: RankerModel) -> tuple[np.ndarray, np.ndarray]:
+def gate_data(index: FaqIndex, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
     x, y = [], []
     for example in examples:
-        judgement = index.judge(example.evidence, model)
+        judgement = example.judgement
         top = int(judgement.order[0])
         x.append(judgement.gate)
         y.append(correct(index, example, top, judgement.companion))
@@ -90,7 +92,7 @@ def gate_data(index: FaqIndex, examples: Sequence[Example], model: RankerModel) 
 
 
 def fit(index: FaqIndex, examples: Sequence[Example], answer_at: float = 0.5) -> RankerModel:
-    x, y = gate_data(index, examples, RankerModel.untrained())
+    x, y = gate_data(index, examples)
     mean, scale = logistic.standardise(x)
     weights, bias = logistic.fit((x - mean) / scale, y, l2=GATE_L2)
     return RankerModel(Gate(weights, bias, mean, scale), answer_at, SUGGEST_AT)
@@ -108,7 +110,7 @@ class Prediction:
 def predict(index: FaqIndex, examples: Sequence[Example], model: RankerModel) -> list[Prediction]:
     out = []
     for example in examples:
-        judgement = index.judge(example.evidence, model)
+        judgement = example.judgement
         top3 = [int(i) for i in judgement.order[:3]]
         confidence = index.confidence(example.evidence, judgement, model)
         out.append(Prediction(example, top3, confidence, correct(index, example, top3[0], judgement.companion),

@@ -79,7 +79,7 @@ def test_a_close_runner_up_that_gives_the_rate_asked_for_goes_first() -> None:
     evidence = index.read(text)
     by_words = index.entries[int(np.argmax(evidence.fused[: len(index.entries)]))]
     assert "%" not in by_words.answer  # the words alone put the neighbour first
-    judgement = index.judge(evidence, index.model)
+    judgement = index.judge(evidence)
     top = index.entries[int(judgement.order[0])]
     assert "%" in top.answer
     assert judgement.gate[list(GATE_FEATURES).index("kind_unmet")] == 0.0

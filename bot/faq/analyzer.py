@@ -7,9 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bot.faq.lexicon import Lexicon
 from bot.korean.hangul import to_jamo
+from bot.storage.files import write_private
 
 # Nouns, names, numbers, foreign words, roots, verb and adjective stems.
 CONTENT_TAGS = ("NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA")
@@ -171,10 +170,7 @@ class Analyzer:
                           if text in self._raw}}
         try:
             self.cache.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.cache.parent, prefix=".faq-words-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, self.cache)
+            write_private(self.cache, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             self._new_words = 0
         except OSError as exc:
             log.warning("faq word cache not written: %s", exc.strerror or type(exc).__name__)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from bot.capability import Capability
 from bot.conversation import Button, Candidate, Reply, Shared, Topic, Turn
 from bot.faq.followup import read_follow_up
-from bot.faq.index import FaqIndex, Match, Ranking
+from bot.faq.index import FaqIndex, Ranking
 from bot.faq.knowledge import Entry
 from bot.korean.discourse import is_follow_up
 from bot.korean.hangul import clip
@@ -50,14 +50,14 @@ class FaqCapability(Capability):
         if ranking.outcome == "answer" and ranking.best is not None:
             return self.answer(turn, ranking.best.entry, ranking)
         if ranking.outcome == "suggest":
-            return self.suggest(turn, [_candidate(m) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
+            return self.suggest(turn, [candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
         return self.decline(turn, ranking)
 
     def decline(self, turn: Turn, ranking: Ranking) -> Reply:
         """The guides do not answer this: say so, say whom to ask, and list the entries that
         share much of its words in case one of them was meant."""
         unrelated = ranking.declined is not None and ranking.declined.ask == "none"
-        near = [] if unrelated else [_candidate(m) for m in ranking.matches[:SUGGESTIONS] if m.coverage >= NEAR_COVERAGE]
+        near = [] if unrelated else [candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS] if m.coverage >= NEAR_COVERAGE]
         if near:
             turn.state["choices"] = [c.id for c in near]
         if ranking.declined is not None and not unrelated:
@@ -77,7 +77,7 @@ class FaqCapability(Capability):
         turn.state["last_question"] = turn.text.strip()[:MAX_QUESTION_CHARS]
         if ranking.outcome == "answer":
             return self.answer(turn, ranking.best.entry, ranking)
-        return self.suggest(turn, [_candidate(m) for m in ranking.matches[:3]], ranking.confidence)
+        return self.suggest(turn, [candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
 
     def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
         """"그건 어디서 해요?", "전화번호는요?" after an answer: read against that answer."""
@@ -94,7 +94,7 @@ class FaqCapability(Capability):
                          buttons=[Button("전체 답변 보기", f"faq:{last.id}", follow_on=True)])
         if found.entry is not None:
             return self.answer(turn, found.entry, found.ranking)
-        return self.suggest(turn, [_entry_candidate(e, score) for e, score in found.choices], None)
+        return self.suggest(turn, [candidate(e, score) for e, score in found.choices], None)
 
     def inline(self, turn: Turn) -> list[Shared]:
         """Inline mode: the answers of the entries ranking finds likely, best first."""
@@ -102,7 +102,7 @@ class FaqCapability(Capability):
         if ranking.outcome == "fallback":
             return []
         top = ranking.matches[0].score
-        likely = [m for m in ranking.matches[:3] if m.score >= INLINE_CLOSE * top]
+        likely = [m for m in ranking.matches[:SUGGESTIONS] if m.score >= INLINE_CLOSE * top]
         return [Shared(m.entry.id, m.entry.question, self.answer(turn, m.entry, ranking)) for m in likely]
 
     def on_button(self, turn: Turn, payload: str) -> Reply | None:
@@ -127,7 +127,7 @@ class FaqCapability(Capability):
         return Reply(
             kind="answer",
             text=text,
-            candidates=[_candidate(m) for m in ranking.matches[:3]] if ranking else [],
+            candidates=[candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
             buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
             + [Button(clip(r.question, BUTTON_CHARS), f"faq:{r.id}", follow_on=True) for r in related],
@@ -146,16 +146,11 @@ class FaqCapability(Capability):
         )
 
 
-def _candidate(match: Match) -> Candidate:
-    e = match.entry
-    return Candidate(id=e.id, question=e.question, answer=e.answer, score=match.score)
-
-
 def _buttons(candidates: list[Candidate]) -> list[Button]:
     return [Button(clip(c.question, BUTTON_CHARS), f"faq:{c.id}") for c in candidates]
 
 
-def _entry_candidate(entry: Entry, score: float) -> Candidate:
-    """An entry offered for what the conversation was about rather than for a ranked message."""
+def candidate(entry: Entry, score: float) -> Candidate:
+    """An entry offered to the member (a suggestion, a button, an inbox candidate)."""
     return Candidate(id=entry.id, question=entry.question, answer=entry.answer, score=score)
 

@@ -41,8 +41,7 @@ class FollowUp:
 def read_follow_up(index: FaqIndex, last: Entry, text: str) -> FollowUp | None:
     """What a follow-up to `last` asks for, or None when nothing in the guides fits it."""
     asked = without_pointing(text)
-    own = index.rank(asked) if asked else None
-    terms = [t for t in (own.terms if own else ()) if len(t) >= 2]
+    terms = [t for t in index.views.query(asked).terms if len(t) >= 2] if asked else []
     lines = answer_lines(last, asked, terms)
     if lines:
         return FollowUp(lines=lines)

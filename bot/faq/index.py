@@ -37,12 +37,10 @@ class Match:
     entry: Entry
     score: float       # fused ranking score (comparable within one message only)
     coverage: float    # share of the message's word weight this entry uses, 0..1
-    similarity: float  # best jamo-level similarity to one of its phrasings, 0..1
 
 
 @dataclass(frozen=True)
 class Ranking:
-    query: str
     terms: tuple[str, ...]
     matches: list[Match]
     confidence: float
@@ -105,18 +103,17 @@ class FaqIndex:
         evidence = self.read(text)
         terms = tuple(evidence.query.terms)
         if not self.entries or not (evidence.query.terms or evidence.query.grams):
-            return Ranking(text, terms, [], 0.0, "fallback")
-        judgement = self.judge(evidence, self.model)
+            return Ranking(terms, [], 0.0, "fallback")
+        judgement = self.judge(evidence)
         matches = [
-            Match(self.entries[i], float(judgement.fused[i]), float(evidence.scores["coverage"][i]),
-                  float(evidence.scores["jamo"][i]))
+            Match(self.entries[i], float(judgement.fused[i]), float(evidence.scores["coverage"][i]))
             for i in judgement.order[:limit]
         ]
         if judgement.topic is not None:
-            return Ranking(text, terms, matches, 0.0, "fallback", self.topics[judgement.topic])
+            return Ranking(terms, matches, 0.0, "fallback", self.topics[judgement.topic])
         confidence = self.confidence(evidence, judgement, self.model)
         companion = matches[1] if judgement.companion is not None and len(matches) > 1 else None
-        return Ranking(text, terms, matches, confidence, self._outcome(confidence), companion=companion)
+        return Ranking(terms, matches, confidence, self._outcome(confidence), companion=companion)
 
     def read(self, text: str) -> Evidence:
         # One message is often read twice in a turn (an aside tried before the answer, the
@@ -130,7 +127,7 @@ class FaqIndex:
         self._last_read = (text, evidence)
         return evidence
 
-    def judge(self, evidence: Evidence, model: RankerModel) -> Judgement:
+    def judge(self, evidence: Evidence) -> Judgement:
         """Order the entries by the fused views and gather the gate's evidence."""
         fused = evidence.fused
         n = len(self.entries)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.conversation import Candidate
 from bot.faq.analyzer import Analyzer
-from bot.faq.capability import FaqCapability
+from bot.faq.capability import FaqCapability, candidate
 from bot.faq.guard import Guard, attune, load_known
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase
@@ -156,12 +156,11 @@ class LiveFaq:
 
     def likely(self, question: str, limit: int = 3) -> list[Candidate]:
         """The entries ranked first for `question`, whatever the gate thinks of them."""
-        return [Candidate(m.entry.id, m.entry.question, m.entry.answer, m.score)
-                for m in self.index.rank(question, limit=limit).matches]
+        return [candidate(m.entry, m.score) for m in self.index.rank(question, limit=limit).matches]
 
     def entry(self, entry_id: str) -> Candidate | None:
         e = self.index.kb.by_id.get(entry_id)
-        return Candidate(e.id, e.question, e.answer, 1.0) if e is not None else None
+        return candidate(e, 1.0) if e is not None else None
 
     def words(self, text: str) -> frozenset[str]:
         """The content words of `text` as the ranking reads them (for grouping like questions)."""

@@ -183,23 +183,28 @@ class EntryViews:
                     ((t, int(v.sum())) for t, v in self.used_by.items())}
         self.max_idf = max(self.idf.values(), default=1.0)
         self._phrasing_terms = [frozenset(doc) for doc in morph_phrasings]
+        # Summed in a fixed order: a frozenset's order follows the process's string hashing, and
+        # the last bits of a float sum with it, so one restart could answer what another suggests.
         self._phrasing_mass = np.array(
-            [sum(self.idf.get(t, 0.0) for t in terms) or 1.0 for terms in self._phrasing_terms]
+            [sum(self.idf.get(t, 0.0) for t in sorted(terms)) or 1.0 for terms in self._phrasing_terms]
         )
-        self._phrasings_with: dict[str, list[int]] = {}
+        phrasings_with: dict[str, list[int]] = {}
         for j, terms in enumerate(self._phrasing_terms):
             for term in terms:
-                self._phrasings_with.setdefault(term, []).append(j)
+                phrasings_with.setdefault(term, []).append(j)
+        # Index arrays built once: every message indexes with them.
+        self._phrasings_with = {t: np.array(js, dtype=np.intp) for t, js in phrasings_with.items()}
         # Units for `focus`: every phrasing and every sentence of every answer, entry by entry.
         unit_owner: list[int] = []
-        self._units_with: dict[str, list[int]] = {}
+        units_with: dict[str, list[int]] = {}
         for index in range(len(self.entries)):
             units = [self._phrasing_terms[j] for j in self.phrasings_of(index)]
             units += [frozenset(analyzer.terms(s)) for s in answer_sentences[index]]
             for terms in units:
                 for term in terms:
-                    self._units_with.setdefault(term, []).append(len(unit_owner))
+                    units_with.setdefault(term, []).append(len(unit_owner))
                 unit_owner.append(index)
+        self._units_with = {t: np.array(us, dtype=np.intp) for t, us in units_with.items()}
         self._unit_count = len(unit_owner)
         self._unit_starts = np.searchsorted(np.array(unit_owner, dtype=np.intp), np.arange(n))
 
@@ -272,15 +277,17 @@ class EntryViews:
         if not total or not self._unit_count:
             return np.zeros(len(self.entries))
         for term, weight in weights.items():
-            per_unit[self._units_with.get(term, [])] += weight
+            units = self._units_with.get(term)
+            if units is not None:
+                per_unit[units] += weight
         return np.maximum.reduceat(per_unit, self._unit_starts) / total
 
     def _recall(self, terms: dict[str, float]) -> np.ndarray:
         present = np.zeros(len(self._phrasing_terms))
         for term in terms:
-            idf = self.idf.get(term, 0.0)
-            for j in self._phrasings_with.get(term, ()):
-                present[j] += idf
+            phrasings = self._phrasings_with.get(term)
+            if phrasings is not None:
+                present[phrasings] += self.idf[term]
         return self._best_phrasing(present / self._phrasing_mass)
 
     def _fuzzy(self, jamo: str, scores: Scores) -> np.ndarray:

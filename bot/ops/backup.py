@@ -26,8 +26,8 @@ from bot.ops.archive import (
     table_counts,
     write_manifest,
 )
-from bot.ops.files import create_private, sync
 from bot.sms.refusals import key_check
+from bot.storage.files import create_private, sync
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.ops.files import beside, write_private
+from bot.storage.files import beside, write_private
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.ops.files import PRIVATE, beside
+from bot.storage.files import PRIVATE, beside
 
 
 class LockHeld(RuntimeError):

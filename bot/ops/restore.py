@@ -33,10 +33,10 @@ from bot.ops.archive import (
     schema_versions,
     table_counts,
 )
-from bot.ops.files import PRIVATE, beside, create_private, sync
 from bot.ops.lock import LockHeld, hold
 from bot.sms.key import key_path
 from bot.sms.refusals import Carried, Refusals, carry_refusals, key_check, read_refusals
+from bot.storage.files import PRIVATE, beside, create_private, sync
 
 log = logging.getLogger(__name__)
 

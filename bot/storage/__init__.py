@@ -20,11 +20,11 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.storage.faults import StorageFault, fault_message
+from bot.storage.files import PRIVATE, beside
 
 log = logging.getLogger(__name__)
 
 Step = Callable[[sqlite_utils.Database], None]
-PRIVATE = 0o600
 COMPANIONS = ("-wal", "-shm", "-journal")
 
 
@@ -49,7 +49,7 @@ def open_db(path: str | Path | None) -> sqlite_utils.Database:
     except (OSError, sqlite3.Error) as exc:
         raise StorageFault(fault_message(exc, target)) from exc
     for suffix in COMPANIONS:  # created by SQLite with the file's mode; older ones tightened here
-        _tighten(target.with_name(target.name + suffix))
+        _tighten(beside(target, suffix))
     return db
 
 

@@ -1,5 +1,5 @@
-"""Files beside the database and in the backup folder: written whole or not at all, readable by
-their owner only (they hold the register, or say where it is)."""
+"""Files beside the database, in the backup folder and the knowledge base's word cache: written
+whole or not at all, readable by their owner only (they hold the register, or say where it is)."""
 
 from __future__ import annotations
 
