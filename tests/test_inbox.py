@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from bot.admin.inbox import InboxStore
+from bot.admin.inbox import InboxStore, Miss
 from bot.conversation import Event
 from bot.engine import Engine
 from support import TODAY, admin_of, engine, press, say
@@ -138,3 +138,12 @@ def test_every_reply_is_counted_per_day_by_kind_entry_and_what_was_done(bot: Eng
                     ("2026-11-22", "fallback", fallback_entry, "text", 1),
                     ("2026-11-22", "up", answer.entry_id, "button", 1),
                     ("2026-11-23", "chat", "", "command", 1)]
+
+
+def test_the_inbox_shows_ten_groups_and_counts_them_all(bot: Engine, clock: Clock) -> None:
+    # Letters nothing alike and no shared words: twelve groups of their own.
+    for n in range(12):
+        inbox(bot).add(Miss(chr(ord("a") + n) * 8, frozenset({f"w{n}"}), "fallback", "fallback", (), TODAY))
+    listing = bot.handle("staff", Event.from_text("/inbox", user_id=1, is_admin=True), today=TODAY)
+    assert listing.text.splitlines()[0].startswith("봇이 놓친 질문 12건 ")
+    assert len(listing.text.splitlines()) == 11 and len(listing.buttons) == 10

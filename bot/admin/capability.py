@@ -123,11 +123,11 @@ class AdminCapability(Capability):
         return Reply(kind="chat", text=text, picture=Picture(week.title, partial(draw_week, week)))
 
     def inbox_list(self, turn: Turn) -> Reply:
-        items = self.inbox.items()
-        shown = items[:INBOX_SHOWN]
+        shown = self.inbox.items(limit=INBOX_SHOWN)
+        total = self.inbox.count()  # after items(), which swept expired suggestions into the groups
         buttons = [Button(f"{n}. {_short(item.question, 30)} ({item.count})", f"admin:item:{item.id}")
                    for n, item in enumerate(shown, start=1)]
-        return Reply(kind="chat", text=inbox_list(shown, len(items)), buttons=buttons)
+        return Reply(kind="chat", text=inbox_list(shown, total), buttons=buttons)
 
     def reload_knowledge(self) -> Reply:
         problems = self.reload()

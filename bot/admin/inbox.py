@@ -186,6 +186,12 @@ class InboxStore:
         ).fetchall()
         return [item for r in rows if (item := self.item(int(r[0]))) is not None]
 
+    def count(self, statuses: Sequence[Status] = ("open",)) -> int:
+        """How many groups `items` would list (without sweeping first)."""
+        marks = ", ".join("?" for _ in statuses)
+        return int(self.db.execute(f"SELECT COUNT(*) FROM inbox_groups WHERE status IN ({marks})",
+                                   list(statuses)).fetchone()[0])
+
     def item(self, group_id: int) -> InboxItem | None:
         row = self.db.execute(
             "SELECT id, question, count, reply_kind, candidates, status, first_day, last_day, entry_id, resolved_by"
