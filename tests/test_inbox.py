@@ -11,9 +11,11 @@ import json
 import pytest
 
 from bot.admin.inbox import InboxStore, Miss
+from bot.app import housekeeping
 from bot.conversation import Event
 from bot.engine import Engine
-from support import TODAY, admin_of, engine, press, say
+from bot.settings import Settings
+from support import TODAY, admin_of, engine, press, say, services
 
 FALLBACK = "보증서 출력이 안돼요"
 FALLBACK_AGAIN = "보증서 출력이 안되요"  # the same question with a slip
@@ -147,3 +149,14 @@ def test_the_inbox_shows_ten_groups_and_counts_them_all(bot: Engine, clock: Cloc
     listing = bot.handle("staff", Event.from_text("/inbox", user_id=1, is_admin=True), today=TODAY)
     assert listing.text.splitlines()[0].startswith("봇이 놓친 질문 12건 ")
     assert len(listing.text.splitlines()) == 11 and len(listing.buttons) == 10
+
+
+def test_housekeeping_moves_a_suggestion_left_waiting_into_the_inbox() -> None:
+    later = services(Settings(now=START + dt.timedelta(minutes=11)))
+    held = InboxStore(later.db, lambda: START)
+    held.hold_suggestion("m1", Miss(UNSURE, frozenset({"신용평가", "비용"}), "suggest", "not_taken", ("rating-fee",),
+                                    TODAY))
+    assert housekeeping(later)["suggestions"] == 1
+    assert later.db.execute("SELECT COUNT(*) FROM inbox_pending").fetchone()[0] == 0
+    [item] = InboxStore(later.db).items()
+    assert (item.question, item.reasons, item.candidates) == (UNSURE, {"not_taken": 1}, ("rating-fee",))
