@@ -177,7 +177,8 @@ def build_capabilities(services: Services) -> list[Capability]:
 
 
 def inbox_store(services: Services) -> InboxStore:
-    return InboxStore(services.db)
+    # Like the voters' hashes, waiting suggestions' chats are keyed from the register's secret.
+    return InboxStore(services.db, chat_key=keyed_hash(services.registry.key, "inbox chats").encode("ascii"))
 
 
 def live_faq(capabilities: Sequence[Capability]) -> LiveFaq:

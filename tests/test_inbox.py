@@ -6,6 +6,7 @@ member would, with the inbox's clock pinned."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import pytest
@@ -160,3 +161,12 @@ def test_housekeeping_moves_a_suggestion_left_waiting_into_the_inbox() -> None:
     assert later.db.execute("SELECT COUNT(*) FROM inbox_pending").fetchone()[0] == 0
     [item] = InboxStore(later.db).items()
     assert (item.question, item.reasons, item.candidates) == (UNSURE, {"not_taken": 1}, ("rating-fee",))
+
+
+def test_a_waiting_suggestion_is_held_under_a_keyed_hash_of_its_chat(bot: Engine, clock: Clock) -> None:
+    assert say(bot, UNSURE, chat="m1").kind == "suggest"
+    [(held,)] = inbox(bot).db.execute("SELECT chat FROM inbox_pending").fetchall()
+    assert held == inbox(bot).chat_ref("m1")
+    # Not a plain hash anyone could compute for every chat id, and another key gives another.
+    assert held != hashlib.sha256(b"inbox:m1").hexdigest()[:32]
+    assert held != InboxStore(inbox(bot).db, chat_key=b"another key").chat_ref("m1")
