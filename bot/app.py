@@ -178,7 +178,8 @@ def build_capabilities(services: Services) -> list[Capability]:
 
 def inbox_store(services: Services) -> InboxStore:
     # Like the voters' hashes, waiting suggestions' chats are keyed from the register's secret.
-    return InboxStore(services.db, chat_key=keyed_hash(services.registry.key, "inbox chats").encode("ascii"))
+    key = keyed_hash(services.registry.key, "inbox chats").encode("ascii")
+    return InboxStore(services.db, services.clock.now, chat_key=key)
 
 
 def live_faq(capabilities: Sequence[Capability]) -> LiveFaq:

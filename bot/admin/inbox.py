@@ -25,11 +25,12 @@ from typing import Literal
 import sqlite_utils
 
 from bot.admin.grouping import closest
+from bot.korean.clock import Clock
 from bot.storage import migrate, transaction
 
 Reason = Literal["fallback", "not_taken", "down"]
 Status = Literal["open", "taught", "dismissed"]
-Clock = Callable[[], dt.datetime]
+Now = Callable[[], dt.datetime]
 SUGGESTION_WAIT = dt.timedelta(minutes=10)
 MAX_QUESTION_CHARS = 300
 
@@ -94,17 +95,13 @@ class InboxItem:
                 "entry_id": self.entry_id}
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class InboxStore:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock = _utc_now, *, chat_key: bytes | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, clock: Now | None = None, *, chat_key: bytes | None = None) -> None:
         """`chat_key` keys the hashes waiting suggestions are held under (bot.app derives it from
         the register's secret); without one (a store only read, or a test) a key of this
         process's own is used, so a waiting suggestion is then found again within the process only."""
         self.db = db
-        self.clock = clock
+        self.clock = clock or Clock().now
         self.chat_key = chat_key or secrets.token_bytes(32)
         migrate(db, "inbox", SCHEMA)
 
