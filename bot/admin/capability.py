@@ -33,6 +33,7 @@ from bot.admin.watch import InboxWatch
 from bot.admin.weekly import summary, week_picture
 from bot.capability import Capability, Command
 from bot.conversation import Button, Candidate, Picture, Reply, Turn
+from bot.korean.hangul import josa
 from bot.storage.feedback import FeedbackStore
 
 REFUSAL = "죄송합니다. 이 명령은 조합 관리자만 사용할 수 있습니다. 궁금한 점은 평소처럼 질문해 주세요."
@@ -189,7 +190,8 @@ class AdminCapability(Capability):
             return _gone()
         self.inbox.resolve(item.id, "dismissed", _staff(turn))
         turn.end_flow()
-        return Reply(kind="chat", text=f"#{item.id} \"{item.question}\"을(를) 안내자료에 없는 질문으로 표시했습니다."
+        marked = josa(f'#{item.id} "{item.question}"', "을/를")
+        return Reply(kind="chat", text=f"{marked} 안내자료에 없는 질문으로 표시했습니다."
                                        " 같은 질문은 받은편지함에 다시 나오지 않습니다.",
                      buttons=[Button("↩ 목록", "admin:list")])
 
