@@ -85,7 +85,6 @@ class InboxItem:
     first_day: str
     last_day: str
     entry_id: str | None = None  # taught to
-    resolved_by: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """`bot inbox --json`: one object per line."""
@@ -198,7 +197,7 @@ class InboxStore:
 
     def item(self, group_id: int) -> InboxItem | None:
         row = self.db.execute(
-            "SELECT id, question, count, reply_kind, candidates, status, first_day, last_day, entry_id, resolved_by"
+            "SELECT id, question, count, reply_kind, candidates, status, first_day, last_day, entry_id"
             " FROM inbox_groups WHERE id = ?", [group_id]).fetchone()
         if row is None:
             return None
@@ -209,7 +208,7 @@ class InboxStore:
             id=int(row[0]), question=str(row[1]), count=int(row[2]), reply_kind=str(row[3]),
             candidates=tuple(json.loads(row[4])), status=row[5], reasons=dict(sorted(reasons.items())),
             phrasings=tuple(p for p, _ in phrasings.most_common()), first_day=str(row[6]), last_day=str(row[7]),
-            entry_id=row[8], resolved_by=row[9])
+            entry_id=row[8])
 
     def resolve(self, group_id: int, status: Status, by: str, entry_id: str | None = None) -> bool:
         """Mark a group taught (to `entry_id`) or dismissed; False when there is no such group."""

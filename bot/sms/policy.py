@@ -51,11 +51,6 @@ def status_when_in(approved_by: str | None, verification: str) -> Status:
     return "pending" if missing(approved_by, verification) else "active"
 
 
-def expired(since: str | dt.datetime, now: dt.datetime, ttl: dt.timedelta) -> bool:
-    when = dt.datetime.fromisoformat(since) if isinstance(since, str) else since
-    return now - when > ttl
-
-
 def proof_locked(chat_failures: int, member_failures: int, *, trusted: bool) -> bool:
     """No more code attempts for now: too many wrong ones from this chat, or (for a chat the
     member has not trusted) against this member from anywhere."""

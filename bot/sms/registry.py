@@ -297,10 +297,6 @@ class Registry:
 
     # -- changes ---------------------------------------------------------------------------
 
-    def preview(self, member_no: str, phone: str, requester: Requester) -> Outcome:
-        """What registering this number would do, without storing anything."""
-        return self._decide(member_no, phone, requester)[0]
-
     def register(self, reg: Registration, requester: Requester) -> tuple[Outcome, Recipient | None]:
         """Store a consented recipient, pending until approved and proven; the same number for
         the same member changes nothing."""
