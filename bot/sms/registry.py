@@ -420,10 +420,11 @@ class Registry:
         return self._change(phone, requester, member_no, "erase")
 
     def _change(self, phone: str, requester: Requester, member_no: str | None, action: str) -> Change:
-        result = Change()
         digest = self.ref(phone)
         with transaction(self.db):
-            for target in self.targets(phone, requester, member_no):
+            targets = self.targets(phone, requester, member_no)
+            result = Change(before=targets)
+            for target in targets:
                 if is_already(action, target):
                     result.unchanged.append(target)
                 elif action == "opt_in" and target.erased and not self._is_ceo_number(target.member_no, phone):

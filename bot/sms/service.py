@@ -223,10 +223,10 @@ class RecipientService:
     def change(self, action: ChangeAction, phone: str, requester: Requester, member_no: str | None = None) -> Change:
         """Opt out, opt back in or erase, telling each company whose recipient was changed."""
         with transaction(self.db):
-            # Names as they were: an erasure forgets them, and the company is told who it was.
-            before = {t.member_no: t for t in self.registry.targets(phone, requester, member_no)}
             act = {"opt_out": self.registry.opt_out, "opt_in": self.registry.opt_in, "erase": self.registry.erase}[action]
             change = act(phone, requester, member_no)
+            # Names as they were: an erasure forgets them, and the company is told who it was.
+            before = {t.member_no: t for t in change.before}
             kind = _TOLD.get(action)
             for entry in change.changed:
                 member = self.registry.get_member(entry.member_no)
