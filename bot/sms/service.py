@@ -51,6 +51,17 @@ class CodeResult:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A pending request approved (`entry` as it is now) or refused (`entry` as it was); or
+    nothing done: no such request ("none"), settled meanwhile ("gone"), or not allowed
+    ("refused", `reason` saying why)."""
+
+    verdict: Literal["approved", "rejected", "none", "gone", "refused"]
+    entry: Recipient | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Upkeep:
     """What one round of housekeeping removed."""
 
@@ -187,6 +198,24 @@ class RecipientService:
             entry = self._withdraw(recipient_id, requester, "reject")
         scrub(self.db)
         return entry
+
+    def decide(self, approve: bool, recipient_id: int, requester: Requester) -> Decision:
+        """Approve or refuse a pending request, saying what came of it rather than raising."""
+        try:
+            if approve:
+                return Decision("approved", self.approve(recipient_id, requester))
+            gone = self.reject(recipient_id, requester)
+        except RegistryError as exc:
+            return Decision("refused", reason=str(exc))
+        return Decision("rejected", gone) if gone is not None else Decision("gone")
+
+    def decide_number(self, approve: bool, phone: str, member_no: str, requester: Requester) -> Decision:
+        """`decide` for the request this number has pending with the member, as branch staff
+        name it after calling the company."""
+        request = self.registry.pending_for(phone, member_no)
+        if request is None or request.recipient_id is None:
+            return Decision("none")
+        return self.decide(approve, request.recipient_id, requester)
 
     def _pending(self, recipient_id: int, requester: Requester) -> Recipient:
         found = self.registry.recipient(recipient_id)
