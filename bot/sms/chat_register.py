@@ -46,10 +46,10 @@ class RegistrationSteps:
         if self.registry.member_count() == 0:
             turn.end_flow()
             return reply("no_members", keyboard="remove")
-        if self.service.requests_left(Requester.chat(turn.chat_id, proven)) <= 0:
+        led = self.registry.members_led_by(proven)
+        if self.service.requests_left(Requester.chat(turn.chat_id, proven), ceo=bool(led)) <= 0:
             turn.end_flow()
             return reply("request_capped", keyboard="remove")
-        led = self.registry.members_led_by(proven)
         if len(led) == 1:
             data = turn.start_flow("sms", action="register", step="name", proven=proven, ceo=True)
             return self._for_company(data, led[0])

@@ -427,17 +427,13 @@ class Registry:
             for target in targets:
                 if is_already(action, target):
                     result.unchanged.append(target)
-                elif action == "opt_in" and target.erased and not self._is_ceo_number(target.member_no, phone):
+                elif action == "opt_in" and target.erased and not self.is_ceo(target.member_no, phone):
                     result.needs_registration.append(target)
                 else:
                     result.changed.append(self._apply(action, target, phone, digest, requester))
         if action == "erase" and result.changed:
             scrub(self.db)
         return result
-
-    def _is_ceo_number(self, member_no: str, phone: str) -> bool:
-        member = self.get_member(member_no)
-        return member is not None and member.ceo_mobile == phone
 
     def _apply(self, action: str, target: Recipient, phone: str, digest: str, requester: Requester) -> Recipient:
         """One entry's opt-out, opt-in or erasure, with its audit line; returns the new state."""

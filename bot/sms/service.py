@@ -89,8 +89,8 @@ class RecipientService:
         member = self.registry.member_by_brn(member_key) if len(member_key) == 10 and member_key.isdigit() else None
         return member or self.registry.get_member(member_key)
 
-    def requests_left(self, requester: Requester) -> int:
-        ceo = bool(self.registry.members_led_by(requester.proven_phone))
+    def requests_left(self, requester: Requester, *, ceo: bool) -> int:
+        """`ceo`: the requester is proven to lead a member (callers have looked that up already)."""
         return self.throttle.requests_left(requester.chat_id or requester.actor, ceo=ceo)
 
     # -- registration ------------------------------------------------------------------------
