@@ -118,7 +118,7 @@ class RecipientService:
         chat = requester.chat_id or requester.actor
         sent: list[Purpose] = []
         context = {"cooperative": self.cooperative, "company": member.company, "person": entry.name,
-                   "role": entry.role, "masked": entry.masked, "hours": int(policy.CODE_TTL.total_seconds() // 3600),
+                   "role": entry.role, "masked": entry.masked, "hours": policy.CODE_HOURS,
                    "branch": self.directory.find(member.branch)}
         day = self.registry.now() - policy.REQUEST_WINDOW
         if entry.approved_by is None and self.outbox.sent_since(
