@@ -171,9 +171,15 @@ def build_capabilities(services: Services) -> list[Capability]:
     # Staff teach the FAQ from the inbox: alternates already taught in this database join at once.
     live = LiveFaq(faq, TaughtStore(services.db), folder, faq_actions(), word_cache(services.settings.db_path))
     live.refresh()
-    admin = AdminCapability(services.feedback, InboxStore(services.db), OutcomeStore(services.db), live,
+    admin = AdminCapability(services.feedback, inbox_store(services), OutcomeStore(services.db), live,
                             knowledge_reloader(folder, live, branches))
     return [SmsCapability(recipient_service(services)), admin, DatesCapability(), branches, faq]
+
+
+def inbox_store(services: Services) -> InboxStore:
+    # Like the voters' hashes, waiting suggestions' chats are keyed from the register's secret.
+    key = keyed_hash(services.registry.key, "inbox chats").encode("ascii")
+    return InboxStore(services.db, services.clock.now, chat_key=key)
 
 
 def live_faq(capabilities: Sequence[Capability]) -> LiveFaq:
@@ -210,17 +216,20 @@ def build_engine(services: Services) -> Engine:
 
 def housekeeping(services: Services) -> dict[str, int]:
     """One round of the periodic clean-up (at start-up, then on `bot run`'s JobQueue): abandoned
-    conversations forgotten, registration requests and codes past their time erased, the
-    write-ahead log folded back. Best effort: a database that cannot be written to now (a full
-    disk) is tried again next round. Returns what was removed."""
+    conversations forgotten, registration requests and codes past their time erased, suggestions
+    left waiting too long moved to the inbox, the write-ahead log folded back. Best effort: a
+    database that cannot be written to now (a full disk) is tried again next round. Returns what
+    was removed."""
     try:
         dropped = StateStore(services.db, services.clock).purge_stale()
         upkeep = recipient_service(services).expire()
         answers = services.feedback.forget_old_answers()
+        # Reading the inbox sweeps too, but a quiet inbox would keep the waiting chats' rows.
+        suggestions = inbox_store(services).sweep()
     except Exception as exc:
         if not is_storage_error(exc):
             raise
         log.warning("housekeeping skipped: the database cannot be written (%s)", fault_of(exc))
         return {}
     return {"conversations": dropped, "requests": upkeep.expired_requests, "codes": upkeep.expired_codes,
-            "attempts": upkeep.old_attempts, "answers": answers}
+            "attempts": upkeep.old_attempts, "answers": answers, "suggestions": suggestions}

@@ -6,14 +6,17 @@ member would, with the inbox's clock pinned."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import pytest
 
-from bot.admin.inbox import InboxStore
+from bot.admin.inbox import InboxStore, Miss
+from bot.app import housekeeping
 from bot.conversation import Event
 from bot.engine import Engine
-from support import TODAY, admin_of, engine, press, say
+from bot.settings import Settings
+from support import TODAY, admin_of, engine, press, say, services
 
 FALLBACK = "보증서 출력이 안돼요"
 FALLBACK_AGAIN = "보증서 출력이 안되요"  # the same question with a slip
@@ -138,3 +141,32 @@ def test_every_reply_is_counted_per_day_by_kind_entry_and_what_was_done(bot: Eng
                     ("2026-11-22", "fallback", fallback_entry, "text", 1),
                     ("2026-11-22", "up", answer.entry_id, "button", 1),
                     ("2026-11-23", "chat", "", "command", 1)]
+
+
+def test_the_inbox_shows_ten_groups_and_counts_them_all(bot: Engine, clock: Clock) -> None:
+    # Letters nothing alike and no shared words: twelve groups of their own.
+    for n in range(12):
+        inbox(bot).add(Miss(chr(ord("a") + n) * 8, frozenset({f"w{n}"}), "fallback", "fallback", (), TODAY))
+    listing = bot.handle("staff", Event.from_text("/inbox", user_id=1, is_admin=True), today=TODAY)
+    assert listing.text.splitlines()[0].startswith("봇이 놓친 질문 12건 ")
+    assert len(listing.text.splitlines()) == 11 and len(listing.buttons) == 10
+
+
+def test_housekeeping_moves_a_suggestion_left_waiting_into_the_inbox() -> None:
+    later = services(Settings(now=START + dt.timedelta(minutes=11)))
+    held = InboxStore(later.db, lambda: START)
+    held.hold_suggestion("m1", Miss(UNSURE, frozenset({"신용평가", "비용"}), "suggest", "not_taken", ("rating-fee",),
+                                    TODAY))
+    assert housekeeping(later)["suggestions"] == 1
+    assert later.db.execute("SELECT COUNT(*) FROM inbox_pending").fetchone()[0] == 0
+    [item] = InboxStore(later.db).items()
+    assert (item.question, item.reasons, item.candidates) == (UNSURE, {"not_taken": 1}, ("rating-fee",))
+
+
+def test_a_waiting_suggestion_is_held_under_a_keyed_hash_of_its_chat(bot: Engine, clock: Clock) -> None:
+    assert say(bot, UNSURE, chat="m1").kind == "suggest"
+    [(held,)] = inbox(bot).db.execute("SELECT chat FROM inbox_pending").fetchall()
+    assert held == inbox(bot).chat_ref("m1")
+    # Not a plain hash anyone could compute for every chat id, and another key gives another.
+    assert held != hashlib.sha256(b"inbox:m1").hexdigest()[:32]
+    assert held != InboxStore(inbox(bot).db, chat_key=b"another key").chat_ref("m1")

@@ -33,6 +33,7 @@ from bot.admin.watch import InboxWatch
 from bot.admin.weekly import summary, week_picture
 from bot.capability import Capability, Command
 from bot.conversation import Button, Candidate, Picture, Reply, Turn
+from bot.korean.hangul import josa
 from bot.storage.feedback import FeedbackStore
 
 REFUSAL = "죄송합니다. 이 명령은 조합 관리자만 사용할 수 있습니다. 궁금한 점은 평소처럼 질문해 주세요."
@@ -123,11 +124,11 @@ class AdminCapability(Capability):
         return Reply(kind="chat", text=text, picture=Picture(week.title, partial(draw_week, week)))
 
     def inbox_list(self, turn: Turn) -> Reply:
-        items = self.inbox.items()
-        shown = items[:INBOX_SHOWN]
+        shown = self.inbox.items(limit=INBOX_SHOWN)
+        total = self.inbox.count()  # after items(), which swept expired suggestions into the groups
         buttons = [Button(f"{n}. {_short(item.question, 30)} ({item.count})", f"admin:item:{item.id}")
                    for n, item in enumerate(shown, start=1)]
-        return Reply(kind="chat", text=inbox_list(shown, len(items)), buttons=buttons)
+        return Reply(kind="chat", text=inbox_list(shown, total), buttons=buttons)
 
     def reload_knowledge(self) -> Reply:
         problems = self.reload()
@@ -189,7 +190,8 @@ class AdminCapability(Capability):
             return _gone()
         self.inbox.resolve(item.id, "dismissed", _staff(turn))
         turn.end_flow()
-        return Reply(kind="chat", text=f"#{item.id} \"{item.question}\"을(를) 안내자료에 없는 질문으로 표시했습니다."
+        marked = josa(f'#{item.id} "{item.question}"', "을/를")
+        return Reply(kind="chat", text=f"{marked} 안내자료에 없는 질문으로 표시했습니다."
                                        " 같은 질문은 받은편지함에 다시 나오지 않습니다.",
                      buttons=[Button("↩ 목록", "admin:list")])
 

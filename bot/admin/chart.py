@@ -67,14 +67,22 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
+@cache
+def _add_font() -> None:
+    """Make NanumGothic known to matplotlib, once: every addfont appends to its font list again."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(font_path()))
+
+
 def draw_week(week: WeekPicture) -> bytes:
     """The PNG, WIDTH_PX × HEIGHT_PX."""
-    from matplotlib import font_manager, rc_context
+    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with _DRAWING:
-        font_manager.fontManager.addfont(str(font_path()))
+        _add_font()
         with rc_context({"font.family": FONT_NAME, "axes.unicode_minus": False}):
             figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
             FigureCanvasAgg(figure)

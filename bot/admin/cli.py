@@ -19,6 +19,7 @@ from bot.admin.render import STATUSES, inbox_list, lesson_text
 from bot.admin.teaching import FaqForStaff
 from bot.admin.weekly import summary, week_picture
 from bot.korean.clock import today
+from bot.korean.hangul import josa
 from bot.settings import Settings
 from bot.storage import open_db
 
@@ -84,7 +85,7 @@ def _dismiss(args: argparse.Namespace) -> int:
     if not store.resolve(args.item, "dismissed", f"cli:{_login()}"):
         print(f"받은편지함에 #{args.item} 질문이 없습니다.", file=sys.stderr)
         return 1
-    print(f"#{args.item}을(를) 안내자료에 없는 질문으로 표시했습니다. 받은편지함에 다시 나오지 않습니다.")
+    print(f"{josa(f'#{args.item}', '을/를')} 안내자료에 없는 질문으로 표시했습니다. 받은편지함에 다시 나오지 않습니다.")
     return 0
 
 

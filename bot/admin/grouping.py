@@ -5,6 +5,7 @@ same string of letters (slips and spacing: "신요평가 수수료" / "신용평
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -17,6 +18,9 @@ SAME_WORDS = 0.6
 SAME_LETTERS = 0.85
 
 
+# Every miss is compared with every stored group: their letters are spelled out once, not per
+# miss. Bounded, since groups only ever grow.
+@lru_cache(maxsize=4096)
 def letters(text: str) -> str:
     return to_jamo(squash(text))
 

@@ -5,7 +5,7 @@ guides.
 A question is missed when it got a fallback, when it got a 👎, or when it got suggestions and none
 was taken: no button of it pressed within SUGGESTION_WAIT, or the member wrote something else
 first. Questions are kept with phone numbers and names masked, and without any chat or user id;
-a suggestion waiting to be taken is held under a hash of its chat, and only until it is settled.
+a suggestion waiting to be taken is held under a keyed hash of its chat, and only until it is settled.
 
 Groups keep their id for good (AUTOINCREMENT), so `bot inbox teach 12 ...` means the same group
 tomorrow; a new phrasing joins the most alike group, even one already taught or dismissed."""
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,11 +25,12 @@ from typing import Literal
 import sqlite_utils
 
 from bot.admin.grouping import closest
+from bot.korean.clock import Clock
 from bot.storage import migrate, transaction
 
 Reason = Literal["fallback", "not_taken", "down"]
 Status = Literal["open", "taught", "dismissed"]
-Clock = Callable[[], dt.datetime]
+Now = Callable[[], dt.datetime]
 SUGGESTION_WAIT = dt.timedelta(minutes=10)
 MAX_QUESTION_CHARS = 300
 
@@ -82,7 +85,6 @@ class InboxItem:
     first_day: str
     last_day: str
     entry_id: str | None = None  # taught to
-    resolved_by: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """`bot inbox --json`: one object per line."""
@@ -92,20 +94,20 @@ class InboxItem:
                 "entry_id": self.entry_id}
 
 
-def chat_key(chat_id: str) -> str:
-    """A waiting suggestion is found again by its chat, which is not kept in clear."""
-    return hashlib.sha256(f"inbox:{chat_id}".encode()).hexdigest()[:32]
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class InboxStore:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock = _utc_now) -> None:
+    def __init__(self, db: sqlite_utils.Database, clock: Now | None = None, *, chat_key: bytes | None = None) -> None:
+        """`chat_key` keys the hashes waiting suggestions are held under (bot.app derives it from
+        the register's secret); without one (a store only read, or a test) a key of this
+        process's own is used, so a waiting suggestion is then found again within the process only."""
         self.db = db
-        self.clock = clock
+        self.clock = clock or Clock().now
+        self.chat_key = chat_key or secrets.token_bytes(32)
         migrate(db, "inbox", SCHEMA)
+
+    def chat_ref(self, chat_id: str) -> str:
+        """A waiting suggestion is found again by its chat, which is not kept in clear. Keyed:
+        chat ids are few enough that a plain hash of each could simply be tried."""
+        return hmac.new(self.chat_key, f"inbox:{chat_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
     # -- recording -----------------------------------------------------------------------------
 
@@ -142,19 +144,20 @@ class InboxStore:
             self.db.execute(
                 "INSERT OR REPLACE INTO inbox_pending (chat, question, words, candidates, day, asked_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [chat_key(chat_id), miss.question.strip()[:MAX_QUESTION_CHARS], " ".join(sorted(miss.words)),
+                [self.chat_ref(chat_id), miss.question.strip()[:MAX_QUESTION_CHARS], " ".join(sorted(miss.words)),
                  json.dumps(list(miss.candidates)), miss.day.isoformat(), self._now()])
 
     def settle(self, chat_id: str, pressed: str | None) -> bool:
         """The chat's next event after a suggestion: `pressed` is the entry of a suggestion
         button, if one was pressed. True when a waiting suggestion was missed by it."""
+        chat = self.chat_ref(chat_id)
         with transaction(self.db):
             row = self.db.execute(
                 "SELECT question, words, candidates, day, asked_at FROM inbox_pending WHERE chat = ?",
-                [chat_key(chat_id)]).fetchone()
+                [chat]).fetchone()
             if row is None:
                 return False
-            self.db.execute("DELETE FROM inbox_pending WHERE chat = ?", [chat_key(chat_id)])
+            self.db.execute("DELETE FROM inbox_pending WHERE chat = ?", [chat])
             miss = _pending_miss(row)
             late = self._now() > _later(str(row[4]), SUGGESTION_WAIT)
             if pressed in miss.candidates and not late:
@@ -186,9 +189,15 @@ class InboxStore:
         ).fetchall()
         return [item for r in rows if (item := self.item(int(r[0]))) is not None]
 
+    def count(self, statuses: Sequence[Status] = ("open",)) -> int:
+        """How many groups `items` would list (without sweeping first)."""
+        marks = ", ".join("?" for _ in statuses)
+        return int(self.db.execute(f"SELECT COUNT(*) FROM inbox_groups WHERE status IN ({marks})",
+                                   list(statuses)).fetchone()[0])
+
     def item(self, group_id: int) -> InboxItem | None:
         row = self.db.execute(
-            "SELECT id, question, count, reply_kind, candidates, status, first_day, last_day, entry_id, resolved_by"
+            "SELECT id, question, count, reply_kind, candidates, status, first_day, last_day, entry_id"
             " FROM inbox_groups WHERE id = ?", [group_id]).fetchone()
         if row is None:
             return None
@@ -199,7 +208,7 @@ class InboxStore:
             id=int(row[0]), question=str(row[1]), count=int(row[2]), reply_kind=str(row[3]),
             candidates=tuple(json.loads(row[4])), status=row[5], reasons=dict(sorted(reasons.items())),
             phrasings=tuple(p for p, _ in phrasings.most_common()), first_day=str(row[6]), last_day=str(row[7]),
-            entry_id=row[8], resolved_by=row[9])
+            entry_id=row[8])
 
     def resolve(self, group_id: int, status: Status, by: str, entry_id: str | None = None) -> bool:
         """Mark a group taught (to `entry_id`) or dismissed; False when there is no such group."""

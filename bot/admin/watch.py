@@ -33,6 +33,9 @@ class InboxWatch:
         event = turn.event
         vote = self._vote(event.payload) if event.kind == "button" else None
         pressed = event.payload.removeprefix(SUGGESTION_PREFIX) if event.kind == "button" else None
+        # Masking and reading the words (the analyser, perhaps a second ranking) are done before
+        # the write lock is taken, so other chats' writes wait only for the writes.
+        missed = self._missed(turn, reply, vote)
         with transaction(self.inbox.db):
             if vote is not None:
                 kind, entry_id = vote
@@ -42,13 +45,21 @@ class InboxWatch:
                 self.outcomes.count(turn.today, reply.kind, entry_id, event.kind)
             # Whatever this chat does next settles a suggestion it was offered before.
             self.inbox.settle(turn.chat_id, pressed)
-            if event.kind == "text" and reply.kind == "suggest":
-                self.inbox.hold_suggestion(turn.chat_id, self.miss(turn, event.text, reply, "not_taken"))
-            elif event.kind == "text" and reply.kind == "fallback":
-                self.inbox.add(self.miss(turn, event.text, reply, "fallback"))
-            elif vote is not None and vote[0] == "down" and turn.state.get("last_question"):
-                question = str(turn.state["last_question"])
-                self.inbox.add(self.miss(turn, question, reply, "down", candidates=(vote[1],)))
+            if missed is not None and missed.reason == "not_taken":
+                self.inbox.hold_suggestion(turn.chat_id, missed)
+            elif missed is not None:
+                self.inbox.add(missed)
+
+    def _missed(self, turn: Turn, reply: Reply, vote: tuple[str, str] | None) -> Miss | None:
+        """The question this turn missed, if any; a suggestion not taken is only held for now."""
+        event = turn.event
+        if event.kind == "text" and reply.kind == "suggest":
+            return self.miss(turn, event.text, reply, "not_taken")
+        if event.kind == "text" and reply.kind == "fallback":
+            return self.miss(turn, event.text, reply, "fallback")
+        if vote is not None and vote[0] == "down" and turn.state.get("last_question"):
+            return self.miss(turn, str(turn.state["last_question"]), reply, "down", candidates=(vote[1],))
+        return None
 
     def miss(self, turn: Turn, text: str, reply: Reply, reason: Reason,
              candidates: tuple[str, ...] = ()) -> Miss:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.conversation import Button, Keyboard, Reply, Turn
+from bot.korean.values import yes_no
 from bot.sms.kr_ids import FieldError, parse_mobile
 from bot.sms.model import Verification
 from bot.templates import render
@@ -26,6 +27,13 @@ def reply(template: str, *, buttons: list[Button] | None = None, keyboard: Keybo
     """A reply of the flow; its template knows the keyboard, so it mentions only buttons shown."""
     return Reply(kind="sms", text=render(f"sms_{template}", keyboard=keyboard, **context), buttons=buttons or [],
                  keyboard=keyboard)
+
+
+def typed_answer(text: str, *, yes: Sequence[str] = (), no: Sequence[str] = ()) -> str:
+    """A typed 예/아니요 named as the flows' buttons name it: "yes", "no", or "" for neither.
+    The whole message must be the answer (`yes` and `no` add the question's own words)."""
+    answer = yes_no(text, yes=yes, no=no, whole=True)
+    return "" if answer is None else "yes" if answer else "no"
 
 
 def contact_keyboard(turn: Turn) -> Keyboard | None:

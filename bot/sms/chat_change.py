@@ -10,8 +10,7 @@ from typing import Any
 
 from bot.conversation import Button, Reply, Turn
 from bot.korean.phones import mask_phone
-from bot.korean.values import yes_no
-from bot.sms.chat import contact_keyboard, flow_buttons, phone_from, reply
+from bot.sms.chat import contact_keyboard, flow_buttons, phone_from, reply, typed_answer
 from bot.sms.format import consent_label, missing_label, status_label, verified_label
 from bot.sms.kr_ids import FieldError
 from bot.sms.model import Requester, is_already
@@ -90,7 +89,7 @@ class ChangeSteps:
         return reply("confirm", action=action, masked=masked, recipients=todo, buttons=buttons)
 
     def confirm(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply:
-        answer = action or _yes_no(turn.text)
+        answer = action or typed_answer(turn.text)
         if answer == "no":
             turn.end_flow()
             return reply("not_done", keyboard="remove")
@@ -106,8 +105,3 @@ class ChangeSteps:
         again = [Button("수신자 등록", "sms:reg")] if change.needs_registration else []
         return reply("done", action=what, masked=mask_phone(phone), change=change, ceo=ceo, keyboard="remove",
                      buttons=again)
-
-
-def _yes_no(text: str) -> str:
-    answer = yes_no(text, whole=True)
-    return "" if answer is None else "yes" if answer else "no"

@@ -25,10 +25,11 @@ class CompanySteps:
 
     def begin(self, turn: Turn, proven: str | None) -> Reply | None:
         """The company view, or None when the proven number leads no member."""
-        if not self.registry.members_led_by(proven):
+        members = self.registry.members_led_by(proven)
+        if not members:
             return None
         data = turn.start_flow("sms", action="company", step="company", proven=proven)
-        return self._show(data, "")
+        return self._show(data, "", members)
 
     def company(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply | None:
         """A button of the company view: approve (ok:ID), refuse (no:ID) or remove (rm:ID);
@@ -38,13 +39,14 @@ class CompanySteps:
         if action == "register":
             return self.registration.begin(turn, data.get("proven"))
         requester = Requester.chat(turn.chat_id, data.get("proven"))
+        members = self.registry.members_led_by(requester.proven_phone)
         verb, _, raw_id = action.partition(":")
         if verb not in ("ok", "no", "rm") or not raw_id.isdigit():
-            return self._show(data, "아래 버튼으로 골라 주세요.")
+            return self._show(data, "아래 버튼으로 골라 주세요.", members)
         rid = int(raw_id)
         found = self.registry.recipient(rid)
-        if found is None or not self.registry.is_ceo(found[0].member_no, data.get("proven")):
-            return self._show(data, "이미 처리되었거나 이 회사의 수신자가 아닙니다.")
+        if found is None or found[0].member_no not in {m.member_no for m in members}:
+            return self._show(data, "이미 처리되었거나 이 회사의 수신자가 아닙니다.", members)
         entry = found[0]
         try:
             if verb == "ok":
@@ -59,10 +61,10 @@ class CompanySteps:
                 note = f"{entry.name}님({entry.masked})을 수신자에서 삭제했습니다."
         except RegistryError as exc:
             note = str(exc)
-        return self._show(data, note)
+        return self._show(data, note, members)
 
-    def _show(self, data: dict[str, Any], note: str) -> Reply:
-        members = self.registry.members_led_by(data.get("proven"))
+    def _show(self, data: dict[str, Any], note: str, members: list[Member]) -> Reply:
+        """`members`: those the proven number leads (the caller has them already)."""
         views = [self._view(m) for m in members]
         choices: list[tuple[str, str]] = []
         for view in views:

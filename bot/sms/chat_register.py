@@ -14,9 +14,8 @@ from typing import Any
 from bot.conversation import Reply, Turn
 from bot.korean.hangul import squash
 from bot.korean.phones import mask_phone
-from bot.korean.values import yes_no
 from bot.sms import policy
-from bot.sms.chat import contact_keyboard, flow_buttons, phone_from, reply
+from bot.sms.chat import contact_keyboard, flow_buttons, phone_from, reply, typed_answer
 from bot.sms.codes import typed_code
 from bot.sms.consent import CONSENT_VERSION, consent_text
 from bot.sms.format import missing_label
@@ -46,10 +45,10 @@ class RegistrationSteps:
         if self.registry.member_count() == 0:
             turn.end_flow()
             return reply("no_members", keyboard="remove")
-        if self.service.requests_left(Requester.chat(turn.chat_id, proven)) <= 0:
+        led = self.registry.members_led_by(proven)
+        if self.service.requests_left(Requester.chat(turn.chat_id, proven), ceo=bool(led)) <= 0:
             turn.end_flow()
             return reply("request_capped", keyboard="remove")
-        led = self.registry.members_led_by(proven)
         if len(led) == 1:
             data = turn.start_flow("sms", action="register", step="name", proven=proven, ceo=True)
             return self._for_company(data, led[0])
@@ -129,7 +128,7 @@ class RegistrationSteps:
                      verified=data["verification"] == "contact", buttons=buttons)
 
     def consent(self, turn: Turn, data: dict[str, Any], action: str | None) -> Reply:
-        answer = action or _yes_no(turn.text)
+        answer = action or typed_answer(turn.text, yes=CONSENT_YES, no=CONSENT_NO)
         if answer in ("agree", "yes"):
             return self._store(turn, data)
         if answer in ("disagree", "no"):
@@ -147,7 +146,7 @@ class RegistrationSteps:
             # The same receipt whatever happened: stored, already held, or no such member.
             self._await_code(turn, kept)
             return reply("requested", typed=registration.verification == "typed", keyboard="remove",
-                         hours=_hours(), days=policy.PENDING_TTL.days)
+                         hours=policy.CODE_HOURS, days=policy.PENDING_TTL.days)
         return self._trusted_receipt(turn, receipt, kept, registration)
 
     def _trusted_receipt(self, turn: Turn, receipt: Receipt, kept: dict[str, Any], registration: Registration) -> Reply:
@@ -158,7 +157,7 @@ class RegistrationSteps:
             turn.end_flow()
         return reply("registered", outcome=receipt.outcome, recipient=entry, masked=mask_phone(registration.phone),
                      waiting=missing_label(entry) if entry is not None and entry.pending else "",
-                     hours=_hours(), keyboard="remove")
+                     hours=policy.CODE_HOURS, keyboard="remove")
 
     def _await_code(self, turn: Turn, kept: dict[str, Any]) -> None:
         turn.start_flow("sms", action="code", step="code", **kept)
@@ -187,7 +186,7 @@ class RegistrationSteps:
 
     def _accepted(self, result: CodeResult) -> Reply:
         lines = [(e, missing_label(e)) for e in result.granted]
-        return reply("code_accepted", granted=lines, hours=_hours())
+        return reply("code_accepted", granted=lines, hours=policy.CODE_HOURS)
 
 
 def _member_key(text: str) -> str | None:
@@ -213,12 +212,3 @@ def _member_label(key: str) -> str:
 def _role_of(text: str) -> str:
     key = squash(text)
     return next((role for role, words in ROLE_WORDS.items() if key in words), "")
-
-
-def _yes_no(text: str) -> str:
-    answer = yes_no(text, yes=CONSENT_YES, no=CONSENT_NO, whole=True)
-    return "" if answer is None else "yes" if answer else "no"
-
-
-def _hours() -> int:
-    return int(policy.CODE_TTL.total_seconds() // 3600)

@@ -165,19 +165,20 @@ def sms_decide(args: argparse.Namespace) -> int:
     service = _service(args)
     if service.registry.get_member(member_no) is None:
         return _fail(f"조합원 명단에 없는 조합원번호입니다: {member_no}")
-    request = service.registry.pending_for(phone, member_no)
-    if request is None or request.recipient_id is None:
-        print(f"조합원번호 {member_no}에 이 번호로 승인을 기다리는 요청이 없습니다. 바뀐 것이 없습니다.")
-        return 1
-    staff = Requester.branch_staff()
-    if args.action == "approve":
-        entry = service.approve(request.recipient_id, staff)
+    decision = service.decide_number(args.action == "approve", phone, member_no, Requester.branch_staff())
+    entry = decision.entry
+    if decision.verdict == "approved" and entry is not None:
         print(f"승인했습니다: {entry.company} {entry.role} {entry.name} {entry.masked}"
               " (회사 대표이사님께 안내 문자를 보낼 목록에 넣었습니다).")
-    else:
-        service.reject(request.recipient_id, staff)
-        print(f"거절했습니다: {request.company} {request.role} {request.masked} (요청의 이름과 번호는 지웠습니다).")
-    return 0
+        return 0
+    if decision.verdict == "rejected" and entry is not None:
+        print(f"거절했습니다: {entry.company} {entry.role} {entry.masked} (요청의 이름과 번호는 지웠습니다).")
+        return 0
+    if decision.verdict == "none":
+        print(f"조합원번호 {member_no}에 이 번호로 승인을 기다리는 요청이 없습니다. 바뀐 것이 없습니다.")
+        return 1
+    # Settled by someone else between the look-up and the decision.
+    return _fail(decision.reason or "이미 처리된 요청입니다. 바뀐 것이 없습니다.", 1)
 
 
 def sms_export(args: argparse.Namespace) -> int:

@@ -83,12 +83,11 @@ class Codes:
                                [recipient_id, purpose]).fetchall()
         return [int(i) for (i,) in rows]
 
-    def drop(self, recipient_id: int, purpose: Purpose | None = None) -> list[int]:
-        """Forget the codes of a request (all, or one purpose); returns their ids."""
-        where, params = ("recipient_id = ?", [recipient_id]) if purpose is None else (
-            "recipient_id = ? AND purpose = ?", [recipient_id, purpose])
-        ids = [int(i) for (i,) in self.db.execute(f"SELECT id FROM sms_codes WHERE {where}", params).fetchall()]
-        self.db.execute(f"DELETE FROM sms_codes WHERE {where}", params)
+    def drop(self, recipient_id: int) -> list[int]:
+        """Forget the codes of a request; returns their ids."""
+        ids = [int(i) for (i,) in self.db.execute("SELECT id FROM sms_codes WHERE recipient_id = ?",
+                                                  [recipient_id]).fetchall()]
+        self.db.execute("DELETE FROM sms_codes WHERE recipient_id = ?", [recipient_id])
         return ids
 
     def expire(self) -> list[int]:

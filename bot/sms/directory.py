@@ -32,9 +32,6 @@ class BranchDirectory:
         """The branch a member list or a staff member names: "성남", "성남지점", "성남 지점"."""
         return self._by_key.get(_key(name))
 
-    def titles(self) -> list[str]:
-        return [b.title for b in self.branches]
-
 
 def _key(name: str) -> str:
     return squash(name).removesuffix(SUFFIX)

@@ -105,6 +105,8 @@ class Change:
     changed: list[Recipient] = field(default_factory=list)
     unchanged: list[Recipient] = field(default_factory=list)
     needs_registration: list[Recipient] = field(default_factory=list)
+    # Every recipient acted on, as it was before: an erasure forgets the names the company is told.
+    before: list[Recipient] = field(default_factory=list)
 
     @property
     def found(self) -> bool:

@@ -17,6 +17,7 @@ Missing = Literal["approval", "verification"]
 # A request nobody approved is erased after this long; a one-time code is good for this long.
 PENDING_TTL = dt.timedelta(days=14)
 CODE_TTL = dt.timedelta(hours=72)
+CODE_HOURS = int(CODE_TTL.total_seconds() // 3600)  # as the messages state it: "72시간 유효"
 CODE_DIGITS = 6
 # Failed proofs (a wrong code) allowed per chat, and per member for chats the member has not
 # trusted, within a window; the CEO's own shared contact is never counted or refused.
@@ -49,11 +50,6 @@ def missing(approved_by: str | None, verification: str) -> list[Missing]:
 def status_when_in(approved_by: str | None, verification: str) -> Status:
     """The status of a recipient who wants notices: active once nothing is missing."""
     return "pending" if missing(approved_by, verification) else "active"
-
-
-def expired(since: str | dt.datetime, now: dt.datetime, ttl: dt.timedelta) -> bool:
-    when = dt.datetime.fromisoformat(since) if isinstance(since, str) else since
-    return now - when > ttl
 
 
 def proof_locked(chat_failures: int, member_failures: int, *, trusted: bool) -> bool:

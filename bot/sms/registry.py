@@ -297,10 +297,6 @@ class Registry:
 
     # -- changes ---------------------------------------------------------------------------
 
-    def preview(self, member_no: str, phone: str, requester: Requester) -> Outcome:
-        """What registering this number would do, without storing anything."""
-        return self._decide(member_no, phone, requester)[0]
-
     def register(self, reg: Registration, requester: Requester) -> tuple[Outcome, Recipient | None]:
         """Store a consented recipient, pending until approved and proven; the same number for
         the same member changes nothing."""
@@ -424,23 +420,20 @@ class Registry:
         return self._change(phone, requester, member_no, "erase")
 
     def _change(self, phone: str, requester: Requester, member_no: str | None, action: str) -> Change:
-        result = Change()
         digest = self.ref(phone)
         with transaction(self.db):
-            for target in self.targets(phone, requester, member_no):
+            targets = self.targets(phone, requester, member_no)
+            result = Change(before=targets)
+            for target in targets:
                 if is_already(action, target):
                     result.unchanged.append(target)
-                elif action == "opt_in" and target.erased and not self._is_ceo_number(target.member_no, phone):
+                elif action == "opt_in" and target.erased and not self.is_ceo(target.member_no, phone):
                     result.needs_registration.append(target)
                 else:
                     result.changed.append(self._apply(action, target, phone, digest, requester))
         if action == "erase" and result.changed:
             scrub(self.db)
         return result
-
-    def _is_ceo_number(self, member_no: str, phone: str) -> bool:
-        member = self.get_member(member_no)
-        return member is not None and member.ceo_mobile == phone
 
     def _apply(self, action: str, target: Recipient, phone: str, digest: str, requester: Requester) -> Recipient:
         """One entry's opt-out, opt-in or erasure, with its audit line; returns the new state."""

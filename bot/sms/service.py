@@ -51,6 +51,17 @@ class CodeResult:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A pending request approved (`entry` as it is now) or refused (`entry` as it was); or
+    nothing done: no such request ("none"), settled meanwhile ("gone"), or not allowed
+    ("refused", `reason` saying why)."""
+
+    verdict: Literal["approved", "rejected", "none", "gone", "refused"]
+    entry: Recipient | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Upkeep:
     """What one round of housekeeping removed."""
 
@@ -78,8 +89,8 @@ class RecipientService:
         member = self.registry.member_by_brn(member_key) if len(member_key) == 10 and member_key.isdigit() else None
         return member or self.registry.get_member(member_key)
 
-    def requests_left(self, requester: Requester) -> int:
-        ceo = bool(self.registry.members_led_by(requester.proven_phone))
+    def requests_left(self, requester: Requester, *, ceo: bool) -> int:
+        """`ceo`: the requester is proven to lead a member (callers have looked that up already)."""
         return self.throttle.requests_left(requester.chat_id or requester.actor, ceo=ceo)
 
     # -- registration ------------------------------------------------------------------------
@@ -107,7 +118,7 @@ class RecipientService:
         chat = requester.chat_id or requester.actor
         sent: list[Purpose] = []
         context = {"cooperative": self.cooperative, "company": member.company, "person": entry.name,
-                   "role": entry.role, "masked": entry.masked, "hours": int(policy.CODE_TTL.total_seconds() // 3600),
+                   "role": entry.role, "masked": entry.masked, "hours": policy.CODE_HOURS,
                    "branch": self.directory.find(member.branch)}
         day = self.registry.now() - policy.REQUEST_WINDOW
         if entry.approved_by is None and self.outbox.sent_since(
@@ -188,6 +199,24 @@ class RecipientService:
         scrub(self.db)
         return entry
 
+    def decide(self, approve: bool, recipient_id: int, requester: Requester) -> Decision:
+        """Approve or refuse a pending request, saying what came of it rather than raising."""
+        try:
+            if approve:
+                return Decision("approved", self.approve(recipient_id, requester))
+            gone = self.reject(recipient_id, requester)
+        except RegistryError as exc:
+            return Decision("refused", reason=str(exc))
+        return Decision("rejected", gone) if gone is not None else Decision("gone")
+
+    def decide_number(self, approve: bool, phone: str, member_no: str, requester: Requester) -> Decision:
+        """`decide` for the request this number has pending with the member, as branch staff
+        name it after calling the company."""
+        request = self.registry.pending_for(phone, member_no)
+        if request is None or request.recipient_id is None:
+            return Decision("none")
+        return self.decide(approve, request.recipient_id, requester)
+
     def _pending(self, recipient_id: int, requester: Requester) -> Recipient:
         found = self.registry.recipient(recipient_id)
         if found is None or not found[0].pending:
@@ -223,10 +252,10 @@ class RecipientService:
     def change(self, action: ChangeAction, phone: str, requester: Requester, member_no: str | None = None) -> Change:
         """Opt out, opt back in or erase, telling each company whose recipient was changed."""
         with transaction(self.db):
-            # Names as they were: an erasure forgets them, and the company is told who it was.
-            before = {t.member_no: t for t in self.registry.targets(phone, requester, member_no)}
             act = {"opt_out": self.registry.opt_out, "opt_in": self.registry.opt_in, "erase": self.registry.erase}[action]
             change = act(phone, requester, member_no)
+            # Names as they were: an erasure forgets them, and the company is told who it was.
+            before = {t.member_no: t for t in change.before}
             kind = _TOLD.get(action)
             for entry in change.changed:
                 member = self.registry.get_member(entry.member_no)

@@ -11,8 +11,7 @@ from bot.sms.chat import flow_buttons
 from bot.sms.format import format_change, format_pending, format_recipients
 from bot.sms.kr_ids import FieldError, parse_member_no, parse_mobile
 from bot.sms.model import Requester
-from bot.sms.registry import RegistryError
-from bot.sms.service import RecipientService
+from bot.sms.service import Decision, RecipientService
 from bot.templates import render
 
 MAX_CHARS = 3500  # one Telegram message holds 4096, and the list gets a closing line
@@ -64,20 +63,10 @@ class StaffCommands:
         if word in ("optout", "optin"):
             return format_change(word, self.service.change("opt_out" if word == "optout" else "opt_in", phone,
                                                            requester, member_no))
-        request = self.registry.pending_for(phone, member_no)
-        if request is None or request.recipient_id is None:
+        decision = self.service.decide_number(word in ("approve", "승인"), phone, member_no, requester)
+        if decision.verdict == "none":
             return f"조합원번호 {member_no}에 이 번호로 승인을 기다리는 요청이 없습니다. 바뀐 것이 없습니다."
-        return self._decide(word in ("approve", "승인"), request.recipient_id, requester)
-
-    def _decide(self, approve: bool, recipient_id: int, requester: Requester) -> str:
-        try:
-            if approve:
-                entry = self.service.approve(recipient_id, requester)
-                return f"승인했습니다: {entry.company} {entry.role} {entry.name} {entry.masked}"
-            gone = self.service.reject(recipient_id, requester)
-        except RegistryError as exc:
-            return str(exc)
-        return f"거절했습니다: {gone.company} {gone.role} {gone.masked}" if gone else "이미 처리된 요청입니다."
+        return _decided(decision)
 
     # -- /sms pending, with a button per request -----------------------------------------------
 
@@ -100,8 +89,8 @@ class StaffCommands:
         verb, _, raw_id = action.partition(":")
         if verb not in ("ok", "no") or not raw_id.isdigit():
             return self._pending_reply(data, "아래 버튼으로 고르시거나 /sms approve 휴대전화번호 조합원번호 를 입력해 주세요.")
-        note = self._decide(verb == "ok", int(raw_id), Requester.admin(turn.event.user_id))
-        return self._pending_reply(data, note)
+        decision = self.service.decide(verb == "ok", int(raw_id), Requester.admin(turn.event.user_id))
+        return self._pending_reply(data, _decided(decision))
 
     def _pending_reply(self, data: dict[str, Any], note: str) -> Reply:
         requests = self.registry.pending(data.get("member_no") or None)
@@ -111,6 +100,15 @@ class StaffCommands:
                         (f"거절: {e.member_no} {e.name} {e.masked}", f"no:{e.recipient_id}")]
         text = "\n".join(part for part in (note, _fit(format_pending(requests), "bot sms pending")) if part)
         return Reply(kind="sms", text=text, buttons=flow_buttons(data, choices) if choices else [])
+
+
+def _decided(decision: Decision) -> str:
+    entry = decision.entry
+    if decision.verdict == "approved" and entry is not None:
+        return f"승인했습니다: {entry.company} {entry.role} {entry.name} {entry.masked}"
+    if decision.verdict == "rejected" and entry is not None:
+        return f"거절했습니다: {entry.company} {entry.role} {entry.masked}"
+    return decision.reason or "이미 처리된 요청입니다."
 
 
 def _fit(text: str, command: str) -> str:
