@@ -167,13 +167,20 @@ def build_capabilities(services: Services) -> list[Capability]:
     folder = services.knowledge_dir
     # The gazetteer is loaded once per process, whatever the number of engines.
     branches = BranchesCapability(shared_finder(folder / "branches.csv"))
-    faq = FaqCapability(services.faq, faq_actions())
-    # Staff teach the FAQ from the inbox: alternates already taught in this database join at once.
-    live = LiveFaq(faq, TaughtStore(services.db), folder, faq_actions(), word_cache(services.settings.db_path))
-    live.refresh()
+    live = build_live_faq(services)
     admin = AdminCapability(services.feedback, inbox_store(services), OutcomeStore(services.db), live,
                             knowledge_reloader(folder, live, branches))
-    return [SmsCapability(recipient_service(services)), admin, DatesCapability(), branches, faq]
+    return [SmsCapability(recipient_service(services)), admin, DatesCapability(), branches, live.capability]
+
+
+def build_live_faq(services: Services) -> LiveFaq:
+    """The FAQ capability with the alternates staff taught in this database already joined (the
+    command line teaches through it without building the other capabilities)."""
+    faq = FaqCapability(services.faq, faq_actions())
+    live = LiveFaq(faq, TaughtStore(services.db), services.knowledge_dir, faq_actions(),
+                   word_cache(services.settings.db_path))
+    live.refresh()
+    return live
 
 
 def inbox_store(services: Services) -> InboxStore:

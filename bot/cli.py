@@ -267,9 +267,9 @@ def _report(args: argparse.Namespace) -> int:
 
 def _live_faq(settings: Settings) -> LiveFaq:
     """The FAQ as a running bot on BOT_DB has it (with its taught alternates)."""
-    from bot.app import build_capabilities, live_faq, load_services
+    from bot.app import build_live_faq, load_services
 
-    return live_faq(build_capabilities(load_services(settings)))
+    return build_live_faq(load_services(settings))
 
 
 # -- argument types ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from bot.admin.watch import InboxWatch
 from bot.admin.weekly import summary, week_picture
 from bot.capability import Capability, Command
 from bot.conversation import Button, Candidate, Picture, Reply, Turn
-from bot.korean.hangul import josa
+from bot.korean.hangul import clip, josa
 from bot.storage.feedback import FeedbackStore
 
 REFUSAL = "죄송합니다. 이 명령은 조합 관리자만 사용할 수 있습니다. 궁금한 점은 평소처럼 질문해 주세요."
@@ -126,7 +126,7 @@ class AdminCapability(Capability):
     def inbox_list(self, turn: Turn) -> Reply:
         shown = self.inbox.items(limit=INBOX_SHOWN)
         total = self.inbox.count()  # after items(), which swept expired suggestions into the groups
-        buttons = [Button(f"{n}. {_short(item.question, 30)} ({item.count})", f"admin:item:{item.id}")
+        buttons = [Button(f"{n}. {clip(item.question, 30)} ({item.count})", f"admin:item:{item.id}")
                    for n, item in enumerate(shown, start=1)]
         return Reply(kind="chat", text=inbox_list(shown, total), buttons=buttons)
 
@@ -145,7 +145,7 @@ class AdminCapability(Capability):
         if item is None:
             return _gone()
         likely = self._likely(item)
-        buttons = [Button(f"✅ {_short(c.question, 36)}", f"admin:teach:{item.id}:{c.id}") for c in likely]
+        buttons = [Button(f"✅ {clip(c.question, 36)}", f"admin:teach:{item.id}:{c.id}") for c in likely]
         buttons += [Button("🔎 다른 항목 찾기", f"admin:find:{item.id}"), Button("🚫 안내자료에 없음", f"admin:none:{item.id}"),
                     Button("↩ 목록", "admin:list")]
         return Reply(kind="chat", text=inbox_item(item, likely), buttons=buttons)
@@ -180,7 +180,7 @@ class AdminCapability(Capability):
             return _gone()
         words = " ".join(turn.text.split())[:100]
         found = self.faq.likely(words, SEARCH_RESULTS) if words else []
-        buttons = [Button(f"✅ {_short(c.question, 36)}", f"admin:teach:{item.id}:{c.id}") for c in found]
+        buttons = [Button(f"✅ {clip(c.question, 36)}", f"admin:teach:{item.id}:{c.id}") for c in found]
         buttons.append(Button("↩ 이 질문으로", f"admin:item:{item.id}"))
         return Reply(kind="chat", text=search_results(words, found), buttons=buttons)
 
@@ -229,7 +229,3 @@ def _end_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         return None
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.admin.weekly import WeekPicture
+from bot.korean.hangul import clip
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,8 +64,7 @@ def drawable(text: str) -> str:
 
 
 def _short(text: str) -> str:
-    text = " ".join(drawable(text).split())
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return clip(" ".join(drawable(text).split()), MAX_LABEL)
 
 
 @cache

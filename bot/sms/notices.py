@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.korean.hangul import josa
+from bot.korean.hangul import clip, josa
 from bot.korean.phones import mask_phones
 from bot.sms.csv_table import RowProblem, Table, read_table
 from bot.sms.directory import BranchDirectory
@@ -182,5 +182,4 @@ def _quoted(text: str) -> str:
 
 def _short(text: str, limit: int = 20) -> str:
     """A cell quoted in a report: any mobile number masked, cut to `limit` characters."""
-    text = mask_phones(" ".join(text.split()))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(mask_phones(" ".join(text.split())), limit)
