@@ -80,6 +80,12 @@ class Capability:
         open; None when this capability has none (the flow then gets the message)."""
         return None
 
+    def also_asked(self, turn: Turn, answered_by: Capability) -> Reply | None:
+        """The answer to another question of the same message, once `answered_by` replied to
+        one part of it ("해제문자 언제 오고, 수신거부는 어떻게 해요?": the calculator gives the
+        date, the guides the opt-out); None when this capability has no sure answer to add."""
+        return None
+
     def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
         """A short message read against what the conversation was just about (`topic`, any
         capability's): "거기 팩스는?" after a branch, "유효기간은요?" after a calculation. None

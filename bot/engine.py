@@ -46,6 +46,10 @@ MAX_INLINE_QUERY = 256  # what Telegram sends at most
 START = Command("start", "처음으로: 인사와 도움 메뉴")
 HELP = Command("help", "도움말: 물어볼 수 있는 것")
 CANCEL = Command("cancel", "진행 중인 대화 취소")
+# Replies that answer one part of a message: a second question in it may be answered below.
+_ANSWERS_ONE_PART = frozenset({"rule", "branch"})
+# A reply with a second answer added must still fit one Telegram message (4096).
+MAX_REPLY_CHARS = 3800
 # Small talk that answers with the capability list and the menu buttons.
 _WITH_MENU: frozenset[SmallTalk] = frozenset({"greeting", "help"})
 
@@ -215,8 +219,22 @@ class Engine:
             if reply is None and cap is not skip:
                 reply = cap.on_text(turn)
             if reply is not None:
-                return reply
+                return self._with_second_question(turn, cap, reply)
         return Reply(kind="fallback", text=render("fallback", rating=False))
+
+    def _with_second_question(self, turn: Turn, answered_by: Capability, reply: Reply) -> Reply:
+        """A message asking two things, one of them a calculation or a branch: the first other
+        capability sure of an answer to the rest adds it below, so neither part is dropped."""
+        if reply.kind not in _ANSWERS_ONE_PART:
+            return reply
+        for cap in self.capabilities:
+            extra = cap.also_asked(turn, answered_by) if cap is not answered_by else None
+            if extra is not None and len(reply.text) + len(extra.text) <= MAX_REPLY_CHARS:
+                reply.text += "\n\n" + extra.text
+                payloads = {b.payload for b in reply.buttons}
+                reply.buttons = [*reply.buttons, *(b for b in extra.buttons if b.payload not in payloads)]
+                return reply
+        return reply
 
     def _aside(self, turn: Turn, flow: Capability) -> Reply | None:
         """A clear question asked in the middle of a flow ("신용평가 수수료 있나요?" while the

@@ -9,6 +9,7 @@ import datetime as dt
 from bot.conversation import Reply
 from bot.engine import TOPIC_KEEP, Engine
 from bot.korean.clock import Clock
+from bot.korean.discourse import questions_in
 from support import engine, press, say
 
 NOON = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
@@ -163,3 +164,11 @@ def test_a_question_of_its_own_with_a_date_in_it_is_not_a_correction() -> None:
     say(bot, "계약보증 1억 종료일 12월 10일 해제 문자 언제")
     assert say(bot, "3월 5일에 지점 방문해도 되나요?").kind != "rule"
     assert "2027년 4월 15일(목)에 발송됩니다" in say(bot, "2027년 4월 30일 종료예요").text
+
+
+def test_the_questions_of_a_message_are_read_apart() -> None:
+    # Background goes; a second question joined with "~고," is a question of its own.
+    assert questions_in(["보증 종료 2027.4.30, 금액 2천.", "해제문자 언제 오고, 수신거부는 어떻게 해요?"]) == [
+        "해제문자 언제 오", "수신거부는 어떻게 해요?"]
+    assert questions_in(["신청은 했는데 결과는 언제 나와요?"]) == ["신청은 했는데 결과는 언제 나와요?"]
+    assert questions_in(["결산보고서 냈어요.", "감사합니다."]) == []

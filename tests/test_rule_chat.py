@@ -438,3 +438,26 @@ def test_this_years_fiscal_year_and_next_years_application(engine: Engine) -> No
 ])
 def test_mileage_earned_on_a_day_said_against_today(engine: Engine, text: str, earned: str, until: str) -> None:
     assert first_line(say(engine, text)).startswith(f"{earned}에 적립된 마일리지는 {until}까지 쓰실 수 있습니다.")
+
+
+def test_a_second_question_the_guides_answer_is_answered_below_the_date(engine: Engine) -> None:
+    reply = say(engine, "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 오고, 수신거부는 어떻게 해요?")
+    assert first_line(reply).endswith("2027년 4월 15일(목)에 발송됩니다.")
+    second = reply.text.split("함께 물어보신 것 · ", 1)[1]
+    assert second.startswith("보증해제대상 문자메시지를 받고 싶지 않으면 어떻게 하나요?")
+    assert "마이페이지(SMS 수신자 등록)" in second
+    assert "menu:sms" in [b.payload for b in reply.buttons]
+    # The calculation stays what the conversation is about: "6월 결산이면요?" still reads against it.
+    assert engine.states.load("c1")["topic"]["owner"] == "deadline"
+
+
+@pytest.mark.parametrize("text", [
+    # One question: nothing is added.
+    "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 와요?",
+    # Two questions, both the calculator's own (the entries it serves would repeat its reply).
+    "12월 결산이에요. 올해 결산으로 내년에 신평 신청할 때 기간이 어떻게 되고, 지금 쓰는 등급은 언제 끝나요?",
+    # The second too short to be read alone.
+    "하자보수보증 3천만원이 2027년 6월 30일에 끝나요. 해제 문자 오나요? 오면 언제요?",
+])
+def test_nothing_is_added_without_a_second_question_of_another_kind(engine: Engine, text: str) -> None:
+    assert "함께 물어보신 것" not in rule(say(engine, text))

@@ -13,8 +13,8 @@ from bot.conversation import Button, Candidate, Reply, Shared, Topic, Turn
 from bot.faq.followup import read_follow_up
 from bot.faq.index import FaqIndex, Ranking
 from bot.faq.knowledge import Entry
-from bot.korean.discourse import is_follow_up
-from bot.korean.hangul import clip
+from bot.korean.discourse import is_follow_up, questions_in
+from bot.korean.hangul import clip, squash
 from bot.templates import render
 
 # Words that mark a question about credit rating, for choosing the contact in a fallback.
@@ -30,6 +30,8 @@ NEAR_COVERAGE = 0.34
 SUGGESTIONS = 3
 # A question on a button: long enough to tell it apart, short enough for a phone.
 BUTTON_CHARS = 40
+# A second question shorter than this ("오면 언제요?") leans on the first and is not looked up alone.
+MIN_SECOND_QUESTION = 6
 # Inline mode offers the runners-up scoring at least this share of the best.
 INLINE_CLOSE = 0.6
 
@@ -78,6 +80,28 @@ class FaqCapability(Capability):
         if ranking.outcome == "answer":
             return self.answer(turn, ranking.best.entry, ranking)
         return self.suggest(turn, [candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
+
+    def also_asked(self, turn: Turn, answered_by: Capability) -> Reply | None:
+        """Another question of the message the guides answer outright: one without figures
+        (those were the other capability's to read) and about something else than what that
+        capability serves (its own entries would repeat its reply)."""
+        if answered_by is self:
+            return None
+        serves = answered_by.commands[0].name if answered_by.commands else ""
+        questions = questions_in(self.index.analyzer.sentences(turn.text.strip()[:MAX_QUESTION_CHARS]))
+        if len(questions) < 2:
+            return None
+        for question in questions:
+            if any(ch.isdigit() for ch in question) or len(squash(question)) < MIN_SECOND_QUESTION:
+                continue
+            ranking = self.index.rank(question)
+            entry = ranking.best.entry if ranking.best is not None and ranking.outcome == "answer" else None
+            if entry is None or any(action.partition(":")[0] == serves for action in entry.actions):
+                continue
+            text = render("answer_also", entry=entry, source=self.index.kb.source_label(entry))
+            return Reply(kind="answer", text=text, confidence=ranking.confidence, entry_id=entry.id,
+                         buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions])
+        return None
 
     def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
         """"그건 어디서 해요?", "전화번호는요?" after an answer: read against that answer."""

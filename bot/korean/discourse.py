@@ -6,6 +6,7 @@ that point back are taken away."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.korean.hangul import squash
 
@@ -22,6 +23,9 @@ _ELLIPTICAL_END = re.compile(r"(?:[은는도]요|이요|면요|[은는]|면(?=\s
 _MAX_FOLLOW_UP = 16  # letters and digits: longer messages say what they are about themselves
 _LEADING = re.compile(r"^\s*(?:(?:그건|그거|그게|그걸|그것|그곳|그쪽|그때|그럼|그러면|그렇다면|그리고|거기[는서]?|거긴|"
                       r"이건|이거|저건|그\s*지점|그날|아니요|아니|또)\s*[,.]?\s*)+")
+# Where one question ends and the next begins inside a sentence: "언제 오고, 수신거부는 어떻게
+# 해요?", "기간이 어떻게 되고, 등급은 언제 끝나요?", "..., 그리고 ...".
+_NEXT_QUESTION = re.compile(r"(?<=[가-힣])(?:고|는데|지만)\s*,\s*|\s*,?\s+(?:그리고|또한?|근데|그런데)\s+")
 _TRAILING = re.compile(r"(?:[은는이가도]?요|[은는])?\s*[?？.!~]*\s*$")
 
 
@@ -47,3 +51,10 @@ def without_pointing(text: str) -> str:
     rest = _LEADING.sub("", text)
     trimmed = _TRAILING.sub("", rest).strip()
     return trimmed or rest.strip().rstrip("?？.!~ ")
+
+
+def questions_in(sentences: Iterable[str]) -> list[str]:
+    """The questions a message asks, each on its own: its sentences (as Kiwi splits them), each
+    cut where a joined second question begins. Background sentences are left out."""
+    parts = (part.strip() for sentence in sentences for part in _NEXT_QUESTION.split(sentence))
+    return [part for part in parts if part and asks(part)]
