@@ -14,7 +14,7 @@ from bot.faq.analyzer import Analyzer
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
 from bot.faq.lexicon import Lexicon
-from bot.faq.loading import load_faq
+from bot.faq.loading import WORD_SEED, load_faq
 from bot.korean.clock import Clock
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from bot.sms.registry import Registry
@@ -31,7 +31,7 @@ def knowledge() -> KnowledgeBase:
 
 @cache
 def analyzer() -> Analyzer:
-    return Analyzer(Lexicon.load(DEFAULT_KNOWLEDGE_DIR / "lexicon.yaml"))
+    return Analyzer(Lexicon.load(DEFAULT_KNOWLEDGE_DIR / "lexicon.yaml"), seed=DEFAULT_KNOWLEDGE_DIR / WORD_SEED)
 
 
 @cache

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import faq_actions
 from bot.faq.analyzer import Analyzer
 from bot.faq.features import gives_kinds
 from bot.faq.lexicon import Lexicon
+from bot.faq.loading import load_faq
 from bot.faq.message import BACKGROUND_WEIGHT, read_message
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from support import analyzer, faq_index
@@ -88,6 +90,40 @@ def test_a_damaged_word_cache_is_read_again_not_trusted(tmp_path: Path) -> None:
     assert "엉뚱한말" not in reader.terms("재무제표")
     cache.write_text("{not json", encoding="utf-8")
     assert "재무제표" in Analyzer(Lexicon.load(DEFAULT_KNOWLEDGE_DIR / "lexicon.yaml"), cache).terms("재무제표")
+
+
+def test_the_shipped_seed_holds_every_text_of_the_knowledge_base(tmp_path: Path) -> None:
+    """A new data folder's first start takes the words from knowledge/faq-words.json.gz: Kiwi
+    reads none of the knowledge base again, and nothing is written beside the database."""
+    cache = tmp_path / "faq-words.json"
+    index = load_faq(DEFAULT_KNOWLEDGE_DIR, faq_actions(), cache=cache)
+    stale = "knowledge/faq-words.json.gz is stale: run python scripts/build_word_seed.py"
+    assert index.analyzer.new_texts == 0 and not cache.exists(), stale
+
+
+def test_a_seed_is_only_read_and_the_cache_keeps_what_it_lacks(tmp_path: Path) -> None:
+    lexicon = Lexicon.load(DEFAULT_KNOWLEDGE_DIR / "lexicon.yaml")
+    seed, cache = tmp_path / "seed.json.gz", tmp_path / "faq-words.json"
+    writer = Analyzer(lexicon)
+    writer.read_all(["재무제표 전송"])
+    writer.write_seed(seed)
+    shipped = seed.read_bytes()
+    reader = Analyzer(lexicon, cache, seed)
+    reader.read_all(["재무제표 전송", "보증해제 문자 수신거부"])  # one new text: read, kept in the cache
+    reader.save_cache()
+    assert reader.new_texts == 0 and seed.read_bytes() == shipped
+    assert sorted(json.loads(cache.read_text(encoding="utf-8"))["words"]) == ["보증해제 문자 수신거부", "재무제표 전송"]
+    third = Analyzer(lexicon, cache, seed)
+    third.read_all(["재무제표 전송", "보증해제 문자 수신거부"])
+    assert third.new_texts == 0 and third.terms("재무제표 전송") == writer.terms("재무제표 전송")
+
+
+def test_a_damaged_seed_is_read_again_not_trusted(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json.gz"
+    seed.write_bytes(b"\x1f\x8b not really gzip")
+    reader = Analyzer(Lexicon.load(DEFAULT_KNOWLEDGE_DIR / "lexicon.yaml"), seed=seed)
+    reader.read_all(["재무제표 전송"])
+    assert reader.new_texts == 1 and "재무제표" in reader.terms("재무제표 전송")
 
 
 def test_a_count_of_a_named_unit_needs_that_unit_counted() -> None:

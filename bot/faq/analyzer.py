@@ -4,7 +4,9 @@ and words Kiwi does not know corrected to the nearest word of the guides at the 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import importlib.metadata
 import json
 import logging
 import re
@@ -45,10 +47,13 @@ SHORT_TYPO_CUTOFF = 90.0
 class Analyzer:
     """Built once per process. With a `cache` file, the words of texts it has read before (the
     knowledge base's thousands of phrasings) are taken from the file instead of Kiwi, which
-    saves about two seconds at every start; the file is rewritten when they change."""
+    saves about two seconds at every start; the file is rewritten when they change. A `seed`
+    (the same words, gzipped, shipped beside faq.yaml by scripts/build_word_seed.py) does the
+    same for the first start of a new data folder; it is only read, never written."""
 
     lexicon: Lexicon
     cache: Path | None = None
+    seed: Path | None = None
     kiwi: Kiwi = field(init=False)
     # compound term -> its parts, so both spellings index the same words
     parts: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
@@ -62,7 +67,8 @@ class Analyzer:
     # Kiwi gives a word it does not know one of its per-tag placeholder ids, all below this.
     _first_word_id: int = field(init=False, default=0)
     _fingerprint: str = field(init=False, default="")
-    _new_words: int = field(init=False, default=0)
+    # Texts Kiwi read since the cache was last written (none, when the seed or cache had all).
+    new_texts: int = field(init=False, default=0)
     # The knowledge base's own texts: only these go into the cache file, never a member's message.
     _kept: set[str] = field(init=False, default_factory=set)
 
@@ -158,12 +164,12 @@ class Analyzer:
             normalized = [self.normalize(t) for t in missing]
             for text, tokens in zip(missing, self.kiwi.tokenize(normalized), strict=True):
                 self._raw[text] = self._content_words(tokens)
-            self._new_words += len(missing)
+            self.new_texts += len(missing)
 
     def save_cache(self) -> None:
         """Keep what was read for the next start (best effort: a read-only or full disk only
         costs the next start its two seconds)."""
-        if self.cache is None or not self._new_words:
+        if self.cache is None or not self.new_texts:
             return
         data = {"fingerprint": self._fingerprint, "parts": self.parts,
                 "words": {text: [[w, slip] for w, slip in self._raw[text]] for text in sorted(self._kept)
@@ -171,29 +177,49 @@ class Analyzer:
         try:
             self.cache.parent.mkdir(parents=True, exist_ok=True)
             write_private(self.cache, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            self._new_words = 0
+            self.new_texts = 0
         except OSError as exc:
             log.warning("faq word cache not written: %s", exc.strerror or type(exc).__name__)
 
     def _load_cache(self) -> dict[str, tuple[str, ...]] | None:
-        if self.cache is None:
-            return None
+        """The words and parts kept by the seed, then by the cache (newer, so it wins); None
+        when neither is of this reading."""
+        parts: dict[str, tuple[str, ...]] | None = None
+        for path in (self.seed, self.cache):
+            data = self._read_words_file(path) if path is not None else None
+            if data is None:
+                continue
+            words, found = data
+            self._raw.update(words)
+            parts = {**(parts or {}), **found}
+        return parts
+
+    def _read_words_file(self, path: Path) -> tuple[dict[str, list[tuple[str, bool]]], dict[str, tuple[str, ...]]] | None:
         try:
-            data = json.loads(self.cache.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            data = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
             if data.get("fingerprint") != self._fingerprint:
                 return None
-            self._raw.update({text: [(str(w), bool(slip)) for w, slip in words] for text, words in data["words"].items()})
-            return {str(term): tuple(parts) for term, parts in data["parts"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            # Missing, damaged or from another version: read everything again.
-            self._raw.clear()
+            words = {text: [(str(w), bool(slip)) for w, slip in pairs] for text, pairs in data["words"].items()}
+            return words, {str(term): tuple(parts) for term, parts in data["parts"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+            # Missing, damaged or from another version: those texts are read again.
             return None
+
+    def write_seed(self, path: Path) -> None:
+        """Write every knowledge-base text read so far as a seed (scripts/build_word_seed.py)."""
+        data = {"fingerprint": self._fingerprint, "parts": dict(sorted(self.parts.items())),
+                "words": {text: [[w, slip] for w, slip in self._raw[text]] for text in sorted(self._kept)
+                          if text in self._raw}}
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        # mtime 0: the same words give the same bytes, so an unchanged seed makes no diff.
+        path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
 
     def _reading_fingerprint(self) -> str:
         """What the words of a text depend on: this code's way of reading, Kiwi, the lexicon."""
         lexicon = json.dumps([self.lexicon.terms, sorted(self.lexicon.synonyms.items()),
                               [(p.pattern, r) for p, r in self.lexicon.phrases]], ensure_ascii=False)
-        seed = f"{READING_VERSION}|{kiwipiepy.__version__}|{lexicon}"
+        seed = f"{READING_VERSION}|{kiwipiepy.__version__}|{_model_version()}|{lexicon}"
         return hashlib.sha256(seed.encode("utf-8")).hexdigest()
 
     def plain(self, text: str) -> tuple[str, ...]:
@@ -258,3 +284,11 @@ class Analyzer:
             else:
                 fixed.append(word)
         return fixed
+
+
+def _model_version() -> str:
+    """Kiwi's model ships as its own package: a new model may read words differently."""
+    try:
+        return importlib.metadata.version("kiwipiepy_model")
+    except importlib.metadata.PackageNotFoundError:
+        return ""

@@ -26,7 +26,7 @@ from bot.faq.guard import Guard, attune, load_known
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase
 from bot.faq.lexicon import Lexicon
-from bot.faq.loading import load_faq
+from bot.faq.loading import WORD_SEED, load_faq
 from bot.faq.taught import TaughtStore
 from bot.korean.hangul import squash
 
@@ -96,7 +96,7 @@ class LiveFaq:
         analyzer = self.base.analyzer
         lexicon = Lexicon.load(self.folder / "lexicon.yaml")
         if lexicon != analyzer.lexicon:
-            analyzer = Analyzer(lexicon, self.cache)
+            analyzer = Analyzer(lexicon, self.cache, self.folder / WORD_SEED)
         base = load_faq(self.folder, self.actions, analyzer=analyzer, cache=self.cache)
         self.base, self.loaded_version = base, self.store.version()
         self.guard = Guard(base, load_known(self.folder / KNOWN_QUESTIONS))

@@ -14,6 +14,9 @@ from bot.faq.model import RankerModel, RankerModelError
 from bot.faq.out_of_scope import check_topics, load_topics
 
 FILES = ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json")
+# The words Kiwi reads in the knowledge base's texts, shipped so that a new data folder's first
+# start does not read them all (scripts/build_word_seed.py writes it; a stale one costs only time).
+WORD_SEED = "faq-words.json.gz"
 
 
 def load_faq(folder: Path, actions: Collection[str], analyzer: Analyzer | None = None,
@@ -22,7 +25,7 @@ def load_faq(folder: Path, actions: Collection[str], analyzer: Analyzer | None =
     (Kiwi, the slow part) can be passed in to build a second index with the same words;
     `cache` is where the analyser keeps the words it read (see bot.faq.analyzer)."""
     kb = kb or load_knowledge(folder / "faq.yaml", actions=actions)
-    analyzer = analyzer or Analyzer(Lexicon.load(folder / "lexicon.yaml"), cache)
+    analyzer = analyzer or Analyzer(Lexicon.load(folder / "lexicon.yaml"), cache, folder / WORD_SEED)
     topics = tuple(load_topics(folder / "out_of_scope.yaml"))
     index = FaqIndex(kb, analyzer, RankerModel.load(folder / "ranker.json"), topics)
     analyzer.save_cache()
