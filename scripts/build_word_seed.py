@@ -11,23 +11,13 @@ its data folder's own cache), and tests/test_faq_reading.py says when it has gon
 from __future__ import annotations
 
 from bot.app import faq_actions
-from bot.faq.analyzer import Analyzer
-from bot.faq.index import FaqIndex
-from bot.faq.knowledge import load_knowledge
-from bot.faq.lexicon import Lexicon
-from bot.faq.loading import WORD_SEED
-from bot.faq.model import RankerModel
-from bot.faq.out_of_scope import load_topics
+from bot.faq.loading import write_word_seed
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 
 def main() -> None:
-    folder = DEFAULT_KNOWLEDGE_DIR
-    analyzer = Analyzer(Lexicon.load(folder / "lexicon.yaml"))  # neither seed nor cache: Kiwi reads all
-    kb = load_knowledge(folder / "faq.yaml", actions=faq_actions())
-    FaqIndex(kb, analyzer, RankerModel.untrained(), tuple(load_topics(folder / "out_of_scope.yaml")))
-    analyzer.write_seed(folder / WORD_SEED)
-    print(f"wrote {folder / WORD_SEED} ({(folder / WORD_SEED).stat().st_size:,} bytes)")
+    seed = write_word_seed(DEFAULT_KNOWLEDGE_DIR, faq_actions())
+    print(f"wrote {seed} ({seed.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

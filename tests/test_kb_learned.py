@@ -16,6 +16,7 @@ from bot.app import Services, build_engine, check_knowledge_files, faq_actions, 
 from bot.engine import Engine
 from bot.faq.guard import attune
 from bot.faq.learned import plan_lines, review_learned
+from bot.faq.loading import load_faq
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from bot.sms.registry import Registry
 from bot.storage import open_db
@@ -60,6 +61,8 @@ def test_apply_writes_only_the_new_lines_with_who_and_when_and_the_check_passes(
     assert added == [f"+       - {TAUGHT}  # 가르침 {row.taught_at[:10]} admin:900001 (#{row.id})"]
     assert check_knowledge_files(folder).problems == []
     assert [(t.question, t.status) for t in live.store.rows(("applied",))] == [(TAUGHT, "applied")]
+    # The shipped words hold the new line too: the next start reads nothing with Kiwi.
+    assert load_faq(folder, faq_actions(), cache=tmp_path / "words.json").analyzer.new_texts == 0
     assert plan_lines(plan, {"sms-apply": "문자 신청"}, applied=True)[:3] == [
         "가르친 다른 질문 표현 1개를 faq.yaml에 옮겨 적었습니다 (git diff로 확인하세요):",
         "sms-apply — 문자 신청", f"  + {TAUGHT}  (#{row.id}, admin:900001, {row.taught_at[:10]})"]

@@ -22,6 +22,7 @@ from bot.faq.guard import Guard, KnownQuestion
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeError, check_knowledge
 from bot.faq.live import LiveFaq, with_alternates
+from bot.faq.loading import write_word_seed
 from bot.faq.taught import Taught
 from bot.korean.hangul import squash
 
@@ -127,6 +128,7 @@ def review_learned(live: LiveFaq, *, apply: bool) -> LearnedPlan:
     if apply:
         if plan.write:
             write_alternates(live.folder / "faq.yaml", plan.write, live.actions)
+            write_word_seed(live.folder, live.actions)  # the new lines' words, for the next start
         live.store.set_status([t.id for t in (*plan.write, *plan.present)], "applied")
         live.store.set_status([r.taught.id for r in plan.refused], "withdrawn")
     return plan

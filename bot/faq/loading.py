@@ -32,6 +32,16 @@ def load_faq(folder: Path, actions: Collection[str], analyzer: Analyzer | None =
     return index
 
 
+def write_word_seed(folder: Path, actions: Collection[str]) -> Path:
+    """Write the folder's word seed anew (after faq.yaml changed): Kiwi reads only the texts the
+    old seed lacks, and only the texts the files now hold are kept."""
+    seed = folder / WORD_SEED
+    analyzer = Analyzer(Lexicon.load(folder / "lexicon.yaml"), seed=seed)
+    load_faq(folder, actions, analyzer=analyzer)
+    analyzer.write_seed(seed)
+    return seed
+
+
 def faq_problems(folder: Path, actions: Collection[str]) -> list[str]:
     """Every problem of the FAQ's files, each naming its file and line ("" when none)."""
     problems = [f"faq.yaml {p}" for p in check_knowledge(folder / "faq.yaml", actions=actions)]
