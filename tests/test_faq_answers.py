@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import engine, faq_index, say
+from support import engine, faq_index, press, say
 
 
 def test_a_long_message_with_greeting_and_background_is_answered() -> None:
@@ -25,6 +25,20 @@ def test_two_entries_the_ranking_cannot_tell_apart_are_answered_together() -> No
     assert ranking.companion.entry.answer.splitlines()[0] in reply.text
     assert reply.text.count("출처:") == 2
     assert len(reply.text) <= 4096
+
+
+def test_another_question_of_the_message_is_offered_first_among_the_buttons() -> None:
+    bot = engine()
+    reply = say(bot, "세무대리인 안내문은 누가 세무사한테 전달해요? 재무제표 전송하면 수수료 드나요?")
+    assert reply.kind == "answer" and reply.entry_id == "guide-tax-agent-notice"
+    assert reply.buttons[0].payload == "faq:guide-statement-sending-fee"
+    assert reply.text.endswith("함께 물어보신 내용은 아래 「재무제표를 전송할 때 수수료가 드나요?」 버튼에서 보실 수 있습니다.")
+    assert press(bot, reply.buttons[0].payload).entry_id == "guide-statement-sending-fee"
+
+
+def test_one_question_offers_nothing_besides() -> None:
+    reply = say(engine(), "세무대리인 안내문은 누가 세무사한테 전달해요?")
+    assert reply.kind == "answer" and "함께 물어보신 내용" not in reply.text
 
 
 @pytest.mark.parametrize(("message", "topic", "contact"), [

@@ -32,6 +32,8 @@ SUGGESTIONS = 3
 BUTTON_CHARS = 40
 # A second question shorter than this ("오면 언제요?") leans on the first and is not looked up alone.
 MIN_SECOND_QUESTION = 6
+# A question of a message shorter than this ("오면 언제요?") leans on another and is not looked up alone.
+MIN_OWN_QUESTION = 6
 # Inline mode offers the runners-up scoring at least this share of the best.
 INLINE_CLOSE = 0.6
 
@@ -50,7 +52,7 @@ class FaqCapability(Capability):
         ranking = self.index.rank(question)
         turn.state["last_question"] = question
         if ranking.outcome == "answer" and ranking.best is not None:
-            return self.answer(turn, ranking.best.entry, ranking)
+            return self.answer(turn, ranking.best.entry, ranking, offered=self._asked_besides(question, ranking))
         if ranking.outcome == "suggest":
             return self.suggest(turn, [candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
         return self.decline(turn, ranking)
@@ -135,10 +137,11 @@ class FaqCapability(Capability):
             return None
         return self.answer(turn, entry, None)
 
-    def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None) -> Reply:
+    def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None, offered: Sequence[Entry] = ()) -> Reply:
         """The reply for one entry: the answer, its source, what it offers to do and its related
         questions (these open a new message, leaving the answer on screen); with the neighbouring
-        entry the ranking could not tell apart from it, when that still fits."""
+        entry the ranking could not tell apart from it, when that still fits; and the entries
+        `offered` for the other questions of the message, as buttons first."""
         turn.remember(Topic(self.name, entry.id, actions=entry.actions))
         kb = self.index.kb
         text = render("answer", entry=entry, source=kb.source_label(entry), companion=None)
@@ -147,16 +150,37 @@ class FaqCapability(Capability):
             both = render("answer", entry=entry, source=kb.source_label(entry), companion=companion,
                           companion_source=kb.source_label(companion))
             text = both if len(both) <= MAX_REPLY_CHARS else text
-        related = [kb.by_id[r] for r in entry.related if r in kb.by_id][:3]
+        if offered:
+            text += "\n\n" + render("answer_offer", entries=offered)
+        related = [kb.by_id[r] for r in entry.related if r in kb.by_id and r not in {e.id for e in offered}][:3]
         return Reply(
             kind="answer",
             text=text,
             candidates=[candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
-            buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
+            buttons=[Button(clip(o.question, BUTTON_CHARS), f"faq:{o.id}", follow_on=True) for o in offered]
+            + [Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
             + [Button(clip(r.question, BUTTON_CHARS), f"faq:{r.id}", follow_on=True) for r in related],
             entry_id=entry.id,
         )
+
+    def _asked_besides(self, question: str, ranking: Ranking) -> list[Entry]:
+        """Entries answering another question of the same message ("경영실권자가 누구를 말하는
+        거고, 처남은 관계란에 뭐라고 써요?") outright, offered rather than answered: a question
+        read without the rest of its message may mean something else."""
+        questions = questions_in(self.index.analyzer.sentences(question))
+        if len(questions) < 2 or ranking.best is None:
+            return []
+        shown = {ranking.best.entry.id} | ({ranking.companion.entry.id} if ranking.companion is not None else set())
+        offered: list[Entry] = []
+        for own in questions:
+            if len(squash(own)) < MIN_OWN_QUESTION:
+                continue
+            found = self.index.rank(own)
+            if found.outcome == "answer" and found.best is not None and found.best.entry.id not in shown:
+                shown.add(found.best.entry.id)
+                offered.append(found.best.entry)
+        return offered
 
     def suggest(self, turn: Turn, candidates: Sequence[Candidate], confidence: float | None) -> Reply:
         """Did-you-mean: the likeliest questions as numbered choices."""
