@@ -77,18 +77,13 @@ class Bm25:
 
     def __init__(self, docs: Sequence[Counter[str]]) -> None:
         self.size = len(docs)
-        vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        columns: list[int] = []
-        counts: list[float] = []
-        for j, doc in enumerate(docs):
-            for term, count in doc.items():
-                columns.append(vocabulary.setdefault(term, len(vocabulary)))
-                rows.append(j)
-                counts.append(count)
-        doc_of = np.array(rows, dtype=np.intp)
-        term_of = np.array(columns, dtype=np.intp)
-        tf = np.array(counts, dtype=np.float64)
+        # Flattened in comprehensions rather than appended one posting at a time: thousands of
+        # character grams per document make this the index's costliest step at start-up.
+        terms = [term for doc in docs for term in doc]
+        vocabulary = {term: i for i, term in enumerate(dict.fromkeys(terms))}
+        term_of = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.intp, count=len(terms))
+        doc_of = np.repeat(np.arange(self.size, dtype=np.intp), [len(doc) for doc in docs])
+        tf = np.fromiter((count for doc in docs for count in doc.values()), dtype=np.float64, count=len(terms))
         df = np.bincount(term_of, minlength=len(vocabulary))
         idf = np.log(1 + (self.size - df + 0.5) / (df + 0.5))
         lengths = np.bincount(doc_of, weights=tf, minlength=self.size)
