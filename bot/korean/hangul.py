@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+
 def to_jamo(text: str) -> str:
     """Decompose every precomposed Hangul syllable into its lead, vowel and tail jamo. Unicode's
     canonical decomposition (NFD) is exactly that for Hangul, done in C; it also takes accents
