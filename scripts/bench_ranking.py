@@ -25,9 +25,11 @@ from kiwipiepy import Kiwi
 
 from bot.app import faq_actions
 from bot.faq.analyzer import Analyzer
+from bot.faq.classifier import PhrasingClassifier
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import load_knowledge
 from bot.faq.lexicon import Lexicon
+from bot.faq.loading import CLASSIFIER, WORD_SEED
 from bot.faq.model import RankerModel
 from bot.faq.out_of_scope import load_topics
 from bot.faq.views import VIEW_NAMES, Bm25, char_grams
@@ -56,7 +58,8 @@ def main() -> None:
     folder = DEFAULT_KNOWLEDGE_DIR
     kb = load_knowledge(folder / "faq.yaml", actions=faq_actions())
     topics = tuple(load_topics(folder / "out_of_scope.yaml"))
-    index = FaqIndex(kb, Analyzer(Lexicon.load(folder / "lexicon.yaml")), RankerModel.untrained(), topics)
+    index = FaqIndex(kb, Analyzer(Lexicon.load(folder / "lexicon.yaml"), seed=folder / WORD_SEED), RankerModel.untrained(),
+                     topics, PhrasingClassifier.load(folder / CLASSIFIER))
     sets = {name: fit_ranker.prepare(index, items) for name, items in devsets.load_all(folder).items()}
     n = len(index.entries)
     baselines = plain_baselines([(e.id, " ".join((e.question, *e.alternates, e.answer))) for e in kb.entries])
@@ -71,7 +74,7 @@ def main() -> None:
             top3 = sum(bool(e.right[o[:3]].any()) for e, o in zip(in_scope, orders, strict=True))
             return top1, top3, len(in_scope)
 
-        for view in VIEW_NAMES:
+        for view in (*VIEW_NAMES, "learned"):
             rows.setdefault(f"view {view}", {})[name] = hits(
                 [np.argsort(-e.evidence.scores[view][:n], kind="stable") for e in in_scope])
         for label, scorer in baselines.items():

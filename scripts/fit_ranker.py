@@ -29,9 +29,11 @@ import logistic
 
 from bot.app import faq_actions
 from bot.faq.analyzer import Analyzer
+from bot.faq.classifier import PhrasingClassifier
 from bot.faq.index import Evidence, FaqIndex, Judgement
 from bot.faq.knowledge import load_knowledge
 from bot.faq.lexicon import Lexicon
+from bot.faq.loading import CLASSIFIER, WORD_SEED
 from bot.faq.model import Gate, RankerModel
 from bot.faq.out_of_scope import load_topics
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
@@ -164,7 +166,8 @@ def main() -> None:
     folder = DEFAULT_KNOWLEDGE_DIR
     kb = load_knowledge(folder / "faq.yaml", actions=faq_actions())
     topics = tuple(load_topics(folder / "out_of_scope.yaml"))
-    index = FaqIndex(kb, Analyzer(Lexicon.load(folder / "lexicon.yaml")), RankerModel.untrained(), topics)
+    index = FaqIndex(kb, Analyzer(Lexicon.load(folder / "lexicon.yaml"), seed=folder / WORD_SEED), RankerModel.untrained(),
+                     topics, PhrasingClassifier.load(folder / CLASSIFIER))
     sets = {name: prepare(index, items) for name, items in devsets.load_all(folder).items()}
 
     # Held out: fitted on the other sets, measured on this one (the dev sets are by other hands).

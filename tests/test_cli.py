@@ -89,7 +89,8 @@ def test_bad_arguments_are_explained(tmp: Path) -> None:
 def test_a_broken_branch_table_is_refused_with_its_line(tmp: Path) -> None:
     folder = tmp / "broken-branches"
     folder.mkdir()
-    for name in ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json", "corrections.yaml", "places.csv"):
+    for name in ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json", "classifier.npz", "faq-words.json.gz",
+                 "corrections.yaml", "places.csv"):
         (folder / name).write_bytes((ROOT / "knowledge" / name).read_bytes())
     rows = (ROOT / "knowledge" / "branches.csv").read_text(encoding="utf-8").splitlines()
     rows[8] = rows[8].replace("031-253-1501", "031-ABC-1501")

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 import yaml
 
+from bot.faq.classifier import ClassifierError, PhrasingClassifier, documents, features
 from bot.faq.features import GATE_FEATURES
+from bot.faq.index import FaqIndex
 from support import faq_index
 
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "faq_questions.yaml").read_text(encoding="utf-8"))
@@ -83,3 +85,35 @@ def test_a_close_runner_up_that_gives_the_rate_asked_for_goes_first() -> None:
     top = index.entries[int(judgement.order[0])]
     assert "%" in top.answer
     assert judgement.gate[list(GATE_FEATURES).index("kind_unmet")] == 0.0
+
+
+def test_every_entry_and_topic_has_a_column_in_the_learned_view() -> None:
+    index = faq_index()
+    assert index.classifier is not None
+    missing = [doc for doc, _ in documents(index.entries, index.topics) if doc not in index.classifier.classes]
+    assert not missing, f"knowledge/classifier.npz lacks {missing}: run scripts/fit_classifier.py, then fit_ranker.py"
+
+
+def test_the_learned_view_knows_each_entry_by_its_own_question() -> None:
+    index = faq_index()
+    assert index.classifier is not None
+    for entry in index.entries:
+        query = index.views.query(entry.question)
+        probabilities = index.classifier.probabilities(features(query.terms, query.grams))
+        assert probabilities.sum() == pytest.approx(1.0)
+        assert index.classifier.classes[int(np.argmax(probabilities))] == entry.id
+
+
+def test_a_missing_or_damaged_classifier_is_named_with_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ClassifierError, match=r"classifier\.npz: 파일이 없습니다 \(python scripts/fit_classifier.py"):
+        PhrasingClassifier.load(tmp_path / "classifier.npz")
+    (tmp_path / "classifier.npz").write_bytes(b"PK\x03\x04 not a real archive")
+    with pytest.raises(ClassifierError, match=r"classifier\.npz: 읽을 수 없습니다"):
+        PhrasingClassifier.load(tmp_path / "classifier.npz")
+
+
+def test_an_index_without_the_learned_view_still_ranks() -> None:
+    base = faq_index()
+    bare = FaqIndex(base.kb, base.analyzer, base.model, base.topics)
+    ranking = bare.rank("신용평가 수수료 있나요")
+    assert ranking.best is not None and ranking.best.entry.id == "rating-fee"

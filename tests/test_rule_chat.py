@@ -441,7 +441,7 @@ def test_mileage_earned_on_a_day_said_against_today(engine: Engine, text: str, e
 
 
 def test_a_second_question_the_guides_answer_is_answered_below_the_date(engine: Engine) -> None:
-    reply = say(engine, "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 오고, 수신거부는 어떻게 해요?")
+    reply = say(engine, "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 오고, 수신거부는 어디서 등록해요?")
     assert first_line(reply).endswith("2027년 4월 15일(목)에 발송됩니다.")
     second = reply.text.split("함께 물어보신 것 · ", 1)[1]
     assert second.startswith("보증해제대상 문자메시지를 받고 싶지 않으면 어떻게 하나요?")
@@ -449,6 +449,15 @@ def test_a_second_question_the_guides_answer_is_answered_below_the_date(engine: 
     assert "menu:sms" in [b.payload for b in reply.buttons]
     # The calculation stays what the conversation is about: "6월 결산이면요?" still reads against it.
     assert engine.states.load("c1")["topic"]["owner"] == "deadline"
+
+
+def test_a_second_question_the_ranking_is_unsure_of_is_offered_as_a_button(engine: Engine) -> None:
+    reply = say(engine, "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 오고, 다른 직원도 받게 하려면 어떻게 해요?")
+    assert first_line(reply).endswith("2027년 4월 15일(목)에 발송됩니다.")
+    assert "함께 물어보신 것 · " not in reply.text
+    assert reply.text.endswith("함께 물어보신 내용은 아래 「보증해제대상 문자메시지를 대표이사 말고 다른 담당자도 받을 수 있나요?」"
+                               " 버튼에서 보실 수 있습니다.")
+    assert "faq:sms-release-add-recipient" in [b.payload for b in reply.buttons]
 
 
 @pytest.mark.parametrize("text", [

@@ -30,8 +30,6 @@ NEAR_COVERAGE = 0.34
 SUGGESTIONS = 3
 # A question on a button: long enough to tell it apart, short enough for a phone.
 BUTTON_CHARS = 40
-# A second question shorter than this ("오면 언제요?") leans on the first and is not looked up alone.
-MIN_SECOND_QUESTION = 6
 # A question of a message shorter than this ("오면 언제요?") leans on another and is not looked up alone.
 MIN_OWN_QUESTION = 6
 # Inline mode offers the runners-up scoring at least this share of the best.
@@ -84,26 +82,33 @@ class FaqCapability(Capability):
         return self.suggest(turn, [candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
 
     def also_asked(self, turn: Turn, answered_by: Capability) -> Reply | None:
-        """Another question of the message the guides answer outright: one without figures
-        (those were the other capability's to read) and about something else than what that
-        capability serves (its own entries would repeat its reply)."""
+        """Another question of the message, about something else than what that capability
+        serves (its own entries would repeat its reply) and without figures (those were its to
+        read): answered when the ranking is sure, else offered as a button."""
         if answered_by is self:
             return None
         serves = answered_by.commands[0].name if answered_by.commands else ""
-        questions = questions_in(self.index.analyzer.sentences(turn.text.strip()[:MAX_QUESTION_CHARS]))
-        if len(questions) < 2:
-            return None
-        for question in questions:
-            if any(ch.isdigit() for ch in question) or len(squash(question)) < MIN_SECOND_QUESTION:
+        for question, ranking in self._each_question(turn.text.strip()[:MAX_QUESTION_CHARS]):
+            entry = ranking.best.entry if ranking.best is not None and ranking.outcome != "fallback" else None
+            if (entry is None or any(ch.isdigit() for ch in question)
+                    or any(action.partition(":")[0] == serves for action in entry.actions)):
                 continue
-            ranking = self.index.rank(question)
-            entry = ranking.best.entry if ranking.best is not None and ranking.outcome == "answer" else None
-            if entry is None or any(action.partition(":")[0] == serves for action in entry.actions):
-                continue
-            text = render("answer_also", entry=entry, source=self.index.kb.source_label(entry))
-            return Reply(kind="answer", text=text, confidence=ranking.confidence, entry_id=entry.id,
-                         buttons=[Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions])
+            if ranking.outcome == "answer":
+                text = render("answer_also", entry=entry, source=self.index.kb.source_label(entry))
+                buttons = [Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
+            else:
+                text = render("answer_offer", entries=[entry])
+                buttons = [Button(clip(entry.question, BUTTON_CHARS), f"faq:{entry.id}", follow_on=True)]
+            return Reply(kind="answer", text=text, confidence=ranking.confidence, entry_id=entry.id, buttons=buttons)
         return None
+
+    def _each_question(self, text: str) -> list[tuple[str, Ranking]]:
+        """Each question of a message that asks more than one, ranked on its own (none for a
+        message asking one thing; one too short to stand alone is left out)."""
+        questions = questions_in(self.index.analyzer.sentences(text))
+        if len(questions) < 2:
+            return []
+        return [(q, self.index.rank(q)) for q in questions if len(squash(q)) >= MIN_OWN_QUESTION]
 
     def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
         """"그건 어디서 해요?", "전화번호는요?" after an answer: read against that answer."""
@@ -168,15 +173,11 @@ class FaqCapability(Capability):
         """Entries answering another question of the same message ("경영실권자가 누구를 말하는
         거고, 처남은 관계란에 뭐라고 써요?") outright, offered rather than answered: a question
         read without the rest of its message may mean something else."""
-        questions = questions_in(self.index.analyzer.sentences(question))
-        if len(questions) < 2 or ranking.best is None:
+        if ranking.best is None:
             return []
         shown = {ranking.best.entry.id} | ({ranking.companion.entry.id} if ranking.companion is not None else set())
         offered: list[Entry] = []
-        for own in questions:
-            if len(squash(own)) < MIN_OWN_QUESTION:
-                continue
-            found = self.index.rank(own)
+        for _, found in self._each_question(question):
             if found.outcome == "answer" and found.best is not None and found.best.entry.id not in shown:
                 shown.add(found.best.entry.id)
                 offered.append(found.best.entry)

@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 
 from bot.faq.analyzer import Analyzer
+from bot.faq.classifier import PhrasingClassifier, features
 from bot.faq.features import (
     COMPANION_MARGIN,
     KIND_SWAP_DEPTH,
@@ -29,6 +30,8 @@ Outcome = Literal["answer", "suggest", "fallback"]
 # A message this close to one of an entry's phrasings, letter for letter (jamo similarity), is
 # that question: it is answered whatever the gate makes of the rest of the evidence.
 EXACT_PHRASING = 0.95
+# A one-word message used by this many entries or more is a suggestion, never an answer.
+SHARED_WORD_ENTRIES = 3
 _GUIDES_HAVE = re.compile(r"^.*?(만 있고|있지만|있을 뿐),?\s*")
 
 
@@ -83,7 +86,7 @@ class FaqIndex:
     """Built once per knowledge base (and again when staff teach it something)."""
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer, model: RankerModel,
-                 topics: tuple[Topic, ...] = ()) -> None:
+                 topics: tuple[Topic, ...] = (), classifier: PhrasingClassifier | None = None) -> None:
         self.kb = kb
         self.analyzer = analyzer
         self.model = model
@@ -93,6 +96,10 @@ class FaqIndex:
         # A topic's "why" names what the guides leave out, in the guides' words: its answer text.
         documents += [Document((t.topic, *t.questions), _left_out(t.why)) for t in topics]
         self.views = EntryViews(documents, analyzer)
+        # The learned view's column for each document, entries then topics (-1: not fitted on).
+        self.classifier = classifier
+        ids = [e.id for e in self.entries] + [t.id for t in topics]
+        self._columns = classifier.columns(ids) if classifier is not None else np.full(len(ids), -1, dtype=np.intp)
         self.institutions = tuple(squash(i) for i in analyzer.lexicon.institutions)
         self._entry_text = [squash(" ".join((e.question, *e.alternates, e.answer))) for e in self.entries]
         # Ties are broken by id, so the same message always gets the same order.
@@ -123,9 +130,17 @@ class FaqIndex:
             return last[1]
         query = self.views.query(text)
         scores = self.views.score(query)
+        scores["learned"] = self._learned(query)
         evidence = Evidence(query, scores, fuse(scores))
         self._last_read = (text, evidence)
         return evidence
+
+    def _learned(self, query: Query) -> np.ndarray:
+        """The learned view: each document's probability under the classifier (0 without one)."""
+        if self.classifier is None:
+            return np.zeros(len(self._columns))
+        probabilities = self.classifier.probabilities(features(query.terms, query.grams))
+        return np.where(self._columns >= 0, probabilities[self._columns], 0.0)
 
     def judge(self, evidence: Evidence) -> Judgement:
         """Order the entries by the fused views and gather the gate's evidence."""
@@ -163,7 +178,22 @@ class FaqIndex:
         if judgement.topic is not None or not self._has_evidence(evidence.scores, top):
             return 0.0
         sure = model.confidence(judgement.gate)
-        return max(sure, 0.99) if evidence.scores["jamo"][top] >= EXACT_PHRASING else sure
+        if evidence.scores["jamo"][top] >= EXACT_PHRASING:
+            return max(sure, 0.99)
+        if self._one_shared_word(evidence.query):
+            return min(sure, model.answer_at - 0.01)
+        return sure
+
+    def _one_shared_word(self, query: Query) -> bool:
+        """A message of one word that several entries use ("유효기간": of a grade, of mileage, of
+        a certificate) cannot say which is meant, however sure a view is: it gets suggestions."""
+        # A compound's parts are read as words too ("유효기간" also as "유효", "기간"): not counted.
+        parts = {p for term in query.terms for p in self.analyzer.parts.get(term, ())}
+        words = [term for term in query.terms if term not in parts]
+        if len(words) != 1:
+            return False
+        used = self.views.used_by.get(words[0])
+        return used is not None and int(used[: len(self.entries)].sum()) >= SHARED_WORD_ENTRIES
 
     def _outcome(self, confidence: float) -> Outcome:
         if confidence >= self.model.answer_at:

@@ -7,13 +7,15 @@ from collections.abc import Collection
 from pathlib import Path
 
 from bot.faq.analyzer import Analyzer
+from bot.faq.classifier import ClassifierError, PhrasingClassifier
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge import KnowledgeBase, check_knowledge, load_knowledge
 from bot.faq.lexicon import Lexicon, check_lexicon
 from bot.faq.model import RankerModel, RankerModelError
 from bot.faq.out_of_scope import check_topics, load_topics
 
-FILES = ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json")
+FILES = ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json", "classifier.npz")
+CLASSIFIER = "classifier.npz"
 # The words Kiwi reads in the knowledge base's texts, shipped so that a new data folder's first
 # start does not read them all (scripts/build_word_seed.py writes it; a stale one costs only time).
 WORD_SEED = "faq-words.json.gz"
@@ -27,7 +29,8 @@ def load_faq(folder: Path, actions: Collection[str], analyzer: Analyzer | None =
     kb = kb or load_knowledge(folder / "faq.yaml", actions=actions)
     analyzer = analyzer or Analyzer(Lexicon.load(folder / "lexicon.yaml"), cache, folder / WORD_SEED)
     topics = tuple(load_topics(folder / "out_of_scope.yaml"))
-    index = FaqIndex(kb, analyzer, RankerModel.load(folder / "ranker.json"), topics)
+    index = FaqIndex(kb, analyzer, RankerModel.load(folder / "ranker.json"), topics,
+                     PhrasingClassifier.load(folder / CLASSIFIER))
     analyzer.save_cache()
     return index
 
@@ -50,5 +53,9 @@ def faq_problems(folder: Path, actions: Collection[str]) -> list[str]:
     try:
         RankerModel.load(folder / "ranker.json")
     except RankerModelError as exc:
+        problems.append(str(exc))
+    try:
+        PhrasingClassifier.load(folder / CLASSIFIER)
+    except ClassifierError as exc:
         problems.append(str(exc))
     return problems
