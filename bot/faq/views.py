@@ -94,17 +94,23 @@ class Bm25:
         # word): thousands of character grams would otherwise cost two small arrays each.
         order = np.argsort(term_of, kind="stable")
         self._docs, self._impacts = doc_of[order], impact[order]
-        self._bounds = np.searchsorted(term_of[order], np.arange(len(vocabulary) + 1)).tolist()
+        self._bounds = np.searchsorted(term_of[order], np.arange(len(vocabulary) + 1))
         self._term_index = vocabulary
 
     def score(self, weights: dict[str, float]) -> np.ndarray:
-        total = np.zeros(self.size)
-        for term, weight in weights.items():
-            t = self._term_index.get(term)
-            if t is not None:
-                start, end = self._bounds[t], self._bounds[t + 1]
-                total[self._docs[start:end]] += self._impacts[start:end] * weight
-        return total
+        known = [(t, w) for t, w in ((self._term_index.get(term), w) for term, w in weights.items()) if t is not None]
+        if not known:
+            return np.zeros(self.size)
+        terms = np.fromiter((t for t, _ in known), dtype=np.intp, count=len(known))
+        starts = self._bounds[terms]
+        lengths = self._bounds[terms + 1] - starts
+        # Every posting of the message's words at once (a long message has hundreds of grams:
+        # one small array operation per word cost a millisecond): word k's postings are
+        # starts[k] .. starts[k] + lengths[k], laid end to end.
+        ends = np.cumsum(lengths)
+        postings = np.arange(int(ends[-1])) + np.repeat(starts - ends + lengths, lengths)
+        weight = np.repeat(np.fromiter((w for _, w in known), dtype=np.float64, count=len(known)), lengths)
+        return np.bincount(self._docs[postings], weights=self._impacts[postings] * weight, minlength=self.size)
 
 
 def char_grams(text: str) -> Counter[str]:
