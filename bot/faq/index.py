@@ -1,5 +1,6 @@
-"""FAQ ranking: the views of bot.faq.views fused with fitted weights into one order of the
-entries, and a fitted gate that turns the first entry's evidence into a confidence in 0..1,
+"""FAQ ranking: the views of bot.faq.views fused by reciprocal rank into one order of the
+entries, and a fitted gate that turns the first entry's evidence (the learned view's opinion of
+it included, bot.faq.classifier) into a confidence in 0..1,
 which decides between answering, suggesting and saying the guides do not cover the question."""
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 No single way of reading Korean chat holds up on its own: morphemes miss words typed without
 spaces or with a slip, character n-grams drown in particles and endings, fuzzy similarity only
 works when the message is about as long as a phrasing. Each view scores every entry; the ranker
-(bot.faq.index) fuses them with fitted weights.
+(bot.faq.index) fuses their rankings by reciprocal rank (bot.faq.features), and a learned view
+(bot.faq.classifier) adds what every phrasing side by side says.
 
 The views, all over the entries' own phrasings (question and alternates, each a document, an
 entry as good as its best phrasing) and over the guide's own wording (the answer), or both:
@@ -16,7 +17,8 @@ entry as good as its best phrasing) and over the guide's own wording (the answer
   another, but no sentence of it answers what the message asks; focus_words counts words
   instead of weighing them;
 - recall: the share of the best phrasing's word weight that the message repeats;
-- jamo: rapidfuzz similarity of the jamo strings, which forgives slips and spacing."""
+- jamo: rapidfuzz similarity of the jamo strings, which forgives slips and spacing.
+The index adds "learned" (bot.faq.classifier) to the scores; the gate reads it."""
 
 from __future__ import annotations
 
