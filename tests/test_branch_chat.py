@@ -344,3 +344,11 @@ def test_thanks_after_branch_is_small_talk_and_the_question_stays_open(bot: Engi
     thanks = say(bot, "감사합니다")
     assert thanks.kind == "chat" and "이어서 하실 수 있습니다" in thanks.text
     assert first_branch(say(bot, "분당")) == "성남"
+
+
+def test_a_question_for_the_guides_after_a_branch_request_is_answered_below_it(bot: Engine) -> None:
+    reply = say(bot, "서초지점 전화번호 알려주시고, 신용평가 수수료 있는지도 알려주세요")
+    assert reply.kind == "branch" and reply.text.startswith("서초지점 전화번호는 02-3449-2140입니다.")
+    assert "함께 물어보신 것 · 신용평가 신청 시 수수료가 발생하나요?" in reply.text
+    # The branch entries of the guides are the finder's own: never added under its reply.
+    assert "함께 물어보신" not in say(bot, "서초지점 팩스 번호 알려주시고, 주소도 알려주세요").text

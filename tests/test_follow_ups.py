@@ -172,3 +172,6 @@ def test_the_questions_of_a_message_are_read_apart() -> None:
         "해제문자 언제 오", "수신거부는 어떻게 해요?"]
     assert questions_in(["신청은 했는데 결과는 언제 나와요?"]) == ["신청은 했는데 결과는 언제 나와요?"]
     assert questions_in(["결산보고서 냈어요.", "감사합니다."]) == []
+    # A request to be told asks as a question does.
+    assert questions_in(["서초지점 전화번호 알려주시고, 신용평가 수수료 있는지도 알려주세요"]) == [
+        "서초지점 전화번호 알려주시", "신용평가 수수료 있는지도 알려주세요"]

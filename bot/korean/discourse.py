@@ -25,6 +25,8 @@ _LEADING = re.compile(r"^\s*(?:(?:그건|그거|그게|그걸|그것|그곳|그�
                       r"이건|이거|저건|그\s*지점|그날|아니요|아니|또)\s*[,.]?\s*)+")
 # Where one question ends and the next begins inside a sentence: "언제 오고, 수신거부는 어떻게
 # 해요?", "기간이 어떻게 되고, 등급은 언제 끝나요?", "..., 그리고 ...".
+# A request for something to be told ("알려 주세요", "궁금합니다") asks as much as a question does.
+_ASKS_TO_BE_TOLD = re.compile(r"알려\s*주|가르쳐\s*주|궁금|여쭤|여쭙")
 _NEXT_QUESTION = re.compile(r"(?<=[가-힣])(?:고|는데|지만)\s*,\s*|\s*,?\s+(?:그리고|또한?|근데|그런데)\s+")
 _TRAILING = re.compile(r"(?:[은는이가도]?요|[은는])?\s*[?？.!~]*\s*$")
 
@@ -57,4 +59,4 @@ def questions_in(sentences: Iterable[str]) -> list[str]:
     """The questions a message asks, each on its own: its sentences (as Kiwi splits them), each
     cut where a joined second question begins. Background sentences are left out."""
     parts = (part.strip() for sentence in sentences for part in _NEXT_QUESTION.split(sentence))
-    return [part for part in parts if part and asks(part)]
+    return [part for part in parts if part and (asks(part) or _ASKS_TO_BE_TOLD.search(part))]
