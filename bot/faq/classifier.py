@@ -2,8 +2,7 @@
 grams say it is, as a softmax regression fitted on the knowledge base's own phrasings.
 
 The other views score each document on its own; this one has learned, from every phrasing at
-once, which words tell one entry from its neighbours ("효력" points to the early-warning entries,
-"수수료" alone to no entry in particular). It is fitted offline by scripts/fit_classifier.py
+once, which words tell one entry from its neighbours and which say little. It is fitted offline by scripts/fit_classifier.py
 (scikit-learn, never imported by the bot) and read here as plain arrays
 (knowledge/classifier.npz): a message costs one gather and one small matrix product.
 
@@ -22,18 +21,14 @@ import numpy as np
 
 from bot.faq.knowledge import Entry
 from bot.faq.out_of_scope import Topic
-from bot.storage.datafile import DataFileError
+from bot.storage.datafile import OneProblem
 
 # Feature names: a content word, or a character gram (bot.faq.views.char_grams).
 WORD, GRAM = "m:", "g:"
 
 
-class ClassifierError(DataFileError):
+class ClassifierError(OneProblem):
     """knowledge/classifier.npz is missing, unreadable or inconsistent."""
-
-    def __init__(self, message: str) -> None:
-        self.problems = [message]
-        super().__init__(message)
 
 
 def features(terms: Mapping[str, float], grams: Mapping[str, float]) -> dict[str, float]:

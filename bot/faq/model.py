@@ -16,15 +16,11 @@ from typing import Any
 import numpy as np
 
 from bot.faq.features import FUSED_VIEWS, GATE_FEATURES, RRF_K
-from bot.storage.datafile import DataFileError
+from bot.storage.datafile import OneProblem
 
 
-class RankerModelError(DataFileError):
+class RankerModelError(OneProblem):
     """knowledge/ranker.json is missing, unreadable or was fitted for other features."""
-
-    def __init__(self, message: str) -> None:
-        self.problems = [message]
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,14 @@ class DataFileError(ValueError):
     problems: Sequence[object]
 
 
+class OneProblem(DataFileError):
+    """A data file unusable for one reason, said in full by the message."""
+
+    def __init__(self, message: str) -> None:
+        self.problems = [message]
+        super().__init__(message)
+
+
 class ListedProblems(DataFileError):
     """A data file's problems listed under one line naming the file and what it holds."""
 
