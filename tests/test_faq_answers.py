@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.faq.capability import MAX_OWN_QUESTIONS
 from support import engine, faq_index, press, say
 
 
@@ -68,3 +69,12 @@ def test_small_talk_the_guides_never_touch_gets_the_menu_not_near_entries() -> N
     reply = say(engine(), "오늘 점심 뭐 먹지")
     assert reply.kind in ("fallback", "chat")
     assert not any(b.payload.startswith("faq:") for b in reply.buttons)
+
+
+def test_a_message_of_many_questions_ranks_only_the_first_few_on_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = faq_index()
+    ranked: list[str] = []
+    rank = index.rank
+    monkeypatch.setattr(index, "rank", lambda text, limit=5: ranked.append(text) or rank(text, limit))
+    say(engine(), " ".join(["신용평가 수수료 있나요?", "재무제표는 누가 보내나요?"] * 10))
+    assert len(ranked) == 1 + MAX_OWN_QUESTIONS  # the message, then its first questions

@@ -32,6 +32,9 @@ SUGGESTIONS = 3
 BUTTON_CHARS = 40
 # A question of a message shorter than this ("오면 언제요?") leans on another and is not looked up alone.
 MIN_OWN_QUESTION = 6
+# At most this many questions of one message are ranked on their own: members ask two or three,
+# and a message of forty question marks must not cost forty rankings.
+MAX_OWN_QUESTIONS = 4
 # Inline mode offers the runners-up scoring at least this share of the best.
 INLINE_CLOSE = 0.6
 
@@ -108,7 +111,8 @@ class FaqCapability(Capability):
         questions = questions_in(self.index.analyzer.sentences(text))
         if len(questions) < 2:
             return []
-        return [(q, self.index.rank(q)) for q in questions if len(squash(q)) >= MIN_OWN_QUESTION]
+        own = [q for q in questions if len(squash(q)) >= MIN_OWN_QUESTION][:MAX_OWN_QUESTIONS]
+        return [(q, self.index.rank(q)) for q in own]
 
     def follow_up(self, turn: Turn, topic: Topic) -> Reply | None:
         """"그건 어디서 해요?", "전화번호는요?" after an answer: read against that answer."""
