@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 EventKind = Literal["text", "button", "location", "contact", "command", "media"]
+# A reply that joins two answers must still fit one Telegram message (4096) with room to spare.
+MAX_REPLY_CHARS = 3800
 ReplyKind = Literal["answer", "suggest", "fallback", "chat", "rule", "branch", "sms"]
 Keyboard = Literal["location", "contact", "remove"]
 

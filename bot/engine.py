@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from bot.capability import Capability, Command
-from bot.conversation import Button, Event, Reply, Shared, Topic, Turn
+from bot.conversation import MAX_REPLY_CHARS, Button, Event, Reply, Shared, Topic, Turn
 from bot.korean.clock import Clock
 from bot.korean.discourse import asks
 from bot.korean.smalltalk import SmallTalk, classify
@@ -48,8 +48,6 @@ HELP = Command("help", "도움말: 물어볼 수 있는 것")
 CANCEL = Command("cancel", "진행 중인 대화 취소")
 # Replies that answer one part of a message: a second question in it may be answered below.
 _ANSWERS_ONE_PART = frozenset({"rule", "branch"})
-# A reply with a second answer added must still fit one Telegram message (4096).
-MAX_REPLY_CHARS = 3800
 # Small talk that answers with the capability list and the menu buttons.
 _WITH_MENU: frozenset[SmallTalk] = frozenset({"greeting", "help"})
 

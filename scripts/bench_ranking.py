@@ -23,15 +23,6 @@ import devsets
 import fit_ranker
 from kiwipiepy import Kiwi
 
-from bot.app import faq_actions
-from bot.faq.analyzer import Analyzer
-from bot.faq.classifier import PhrasingClassifier
-from bot.faq.index import FaqIndex
-from bot.faq.knowledge import load_knowledge
-from bot.faq.lexicon import Lexicon
-from bot.faq.loading import CLASSIFIER, WORD_SEED
-from bot.faq.model import RankerModel
-from bot.faq.out_of_scope import load_topics
 from bot.faq.views import VIEW_NAMES, Bm25, char_grams
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -56,10 +47,8 @@ def plain_baselines(entries: list[tuple[str, str]]) -> dict[str, object]:
 
 def main() -> None:
     folder = DEFAULT_KNOWLEDGE_DIR
-    kb = load_knowledge(folder / "faq.yaml", actions=faq_actions())
-    topics = tuple(load_topics(folder / "out_of_scope.yaml"))
-    index = FaqIndex(kb, Analyzer(Lexicon.load(folder / "lexicon.yaml"), seed=folder / WORD_SEED), RankerModel.untrained(),
-                     topics, PhrasingClassifier.load(folder / CLASSIFIER))
+    index = fit_ranker.untrained_index(folder)
+    kb = index.kb
     sets = {name: fit_ranker.prepare(index, items) for name, items in devsets.load_all(folder).items()}
     n = len(index.entries)
     baselines = plain_baselines([(e.id, " ".join((e.question, *e.alternates, e.answer))) for e in kb.entries])

@@ -171,12 +171,9 @@ class Analyzer:
         costs the next start its two seconds)."""
         if self.cache is None or not self.new_texts:
             return
-        data = {"fingerprint": self._fingerprint, "parts": self.parts,
-                "words": {text: [[w, slip] for w, slip in self._raw[text]] for text in sorted(self._kept)
-                          if text in self._raw}}
         try:
             self.cache.parent.mkdir(parents=True, exist_ok=True)
-            write_private(self.cache, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            write_private(self.cache, self._words_file().encode("utf-8"))
             self.new_texts = 0
         except OSError as exc:
             log.warning("faq word cache not written: %s", exc.strerror or type(exc).__name__)
@@ -208,12 +205,15 @@ class Analyzer:
 
     def write_seed(self, path: Path) -> None:
         """Write every knowledge-base text read so far as a seed (scripts/build_word_seed.py)."""
-        data = {"fingerprint": self._fingerprint, "parts": dict(sorted(self.parts.items())),
-                "words": {text: [[w, slip] for w, slip in self._raw[text]] for text in sorted(self._kept)
-                          if text in self._raw}}
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         # mtime 0: the same words give the same bytes, so an unchanged seed makes no diff.
-        path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+        path.write_bytes(gzip.compress(self._words_file().encode("utf-8"), compresslevel=9, mtime=0))
+
+    def _words_file(self) -> str:
+        """The knowledge base's texts read so far with their words, and the terms' parts, as the
+        cache and the seed hold them (keys sorted: the same words, the same text)."""
+        data = {"fingerprint": self._fingerprint, "parts": self.parts,
+                "words": {text: [[w, slip] for w, slip in self._raw[text]] for text in self._kept if text in self._raw}}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
     def _reading_fingerprint(self) -> str:
         """What the words of a text depend on: this code's way of reading, Kiwi, the lexicon."""

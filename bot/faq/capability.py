@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.capability import Capability
-from bot.conversation import Button, Candidate, Reply, Shared, Topic, Turn
+from bot.conversation import MAX_REPLY_CHARS, Button, Candidate, Reply, Shared, Topic, Turn
 from bot.faq.followup import read_follow_up
 from bot.faq.index import FaqIndex, Ranking
 from bot.faq.knowledge import Entry
@@ -22,8 +22,6 @@ _RATING_WORDS = frozenset(
     ["신용평가", "신용등급", "재무제표", "부속명세서", "원클릭", "세무대리인", "동의서", "조기경보", "신용조기경보", "감사보고서"]
 )
 MAX_QUESTION_CHARS = 500
-# Two answers shown together must still fit one Telegram message (4096) with room to spare.
-MAX_REPLY_CHARS = 3800
 # A declined question still lists entries that share at least this much of its words: the
 # member may have meant one of them.
 NEAR_COVERAGE = 0.34
@@ -161,7 +159,8 @@ class FaqCapability(Capability):
             text = both if len(both) <= MAX_REPLY_CHARS else text
         if offered:
             text += "\n\n" + render("answer_offer", entries=offered)
-        related = [kb.by_id[r] for r in entry.related if r in kb.by_id and r not in {e.id for e in offered}][:3]
+        offered_ids = {e.id for e in offered}
+        related = [kb.by_id[r] for r in entry.related if r in kb.by_id and r not in offered_ids][:3]
         return Reply(
             kind="answer",
             text=text,

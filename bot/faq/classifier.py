@@ -60,7 +60,7 @@ class PhrasingClassifier:
             if row is not None and weight > 0:
                 rows.append(row)
                 values.append(1.0 + math.log(weight))
-        z = self.bias.astype(np.float64)
+        z = self.bias
         if rows:
             x = np.array(values) * self.idf[rows]
             norm = float(np.sqrt(x @ x))

@@ -14,8 +14,8 @@ from bot.faq.lexicon import Lexicon, check_lexicon
 from bot.faq.model import RankerModel, RankerModelError
 from bot.faq.out_of_scope import check_topics, load_topics
 
-FILES = ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json", "classifier.npz")
 CLASSIFIER = "classifier.npz"
+FILES = ("faq.yaml", "lexicon.yaml", "out_of_scope.yaml", "ranker.json", CLASSIFIER)
 # The words Kiwi reads in the knowledge base's texts, shipped so that a new data folder's first
 # start does not read them all (scripts/build_word_seed.py writes it; a stale one costs only time).
 WORD_SEED = "faq-words.json.gz"
