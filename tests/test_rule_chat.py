@@ -339,6 +339,9 @@ FAQ_STYLE = [
     "신용평가 제외대상이 뭐예요",
     "재무제표가 몇 년치 있어야 평가받나요",
     "신용평가 수수료가 있나요",
+    # A value is given, but the question is when or which year: the calculators never say that.
+    "대표 재산세 60만원 기준은 어느 해 재산세로 봐요",
+    "재산세 50만원 넘으면 증명서는 언제까지 내요",
 ]
 
 

@@ -56,6 +56,9 @@ _FOCUS_WORDS = (("validity", ("유효", "만료", "효력", "끝나")), ("window
 _SMS_WORDS = ("문자", "sms", "메시지", "안내", "알림", "통보")
 _END_WORDS = ("종료", "만기", "만료", "끝나", "끝날")
 _DOCUMENT_WORDS = ("동의서", "과세", "납세", "재산세", "재산현황", "서류", "감사보고서", "제출", "내야", "내요")
+# The documents and exclusion calculators say what to submit and whether one is excluded, never
+# when or from which year: "재산세 50만원 기준은 몇 년도 재산세예요?" asks the FAQ for the rule.
+_WHEN_WORDS = ("언제", "몇년", "어느해", "어느년도", "어느연도", "몇월", "며칠")
 _RATING_WORDS = ("결산", "회계연도", "회계년도", "신용평가", "신평", "신용등급", "등급", "신청기간", "유효기간", "유효기한",
                  "정기평가")
 
@@ -94,7 +97,7 @@ def claims(topic: str, said: Said) -> bool:
         if fiscal_year_end(said) is not None or fiscal_month(said) is not None:
             return True
         return says_fiscal(said) and not said.has("결산보고서") and said.has("언제", "까지", "신청")
-    return topic in ("evaluation", "documents")
+    return topic in ("evaluation", "documents") and not said.has(*_WHEN_WORDS)
 
 
 class DatesCapability(Capability):
