@@ -21,7 +21,8 @@ from support import TODAY, admin_of, engine, press, say, services
 FALLBACK = "보증서 출력이 안돼요"
 FALLBACK_AGAIN = "보증서 출력이 안되요"  # the same question with a slip
 OTHER_FALLBACK = "출자증권 담보 얼마나 돼요"
-UNSURE = "신용평가 비용 나오나요"
+# One word several entries use: always offered as suggestions (bot.faq.index.SHARED_WORD_ENTRIES).
+UNSURE = "유효기간"
 START = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
 
 
@@ -155,12 +156,12 @@ def test_the_inbox_shows_ten_groups_and_counts_them_all(bot: Engine, clock: Cloc
 def test_housekeeping_moves_a_suggestion_left_waiting_into_the_inbox() -> None:
     later = services(Settings(now=START + dt.timedelta(minutes=11)))
     held = InboxStore(later.db, lambda: START)
-    held.hold_suggestion("m1", Miss(UNSURE, frozenset({"신용평가", "비용"}), "suggest", "not_taken", ("rating-fee",),
+    held.hold_suggestion("m1", Miss(UNSURE, frozenset({"유효기간"}), "suggest", "not_taken", ("guide-rating-validity",),
                                     TODAY))
     assert housekeeping(later)["suggestions"] == 1
     assert later.db.execute("SELECT COUNT(*) FROM inbox_pending").fetchone()[0] == 0
     [item] = InboxStore(later.db).items()
-    assert (item.question, item.reasons, item.candidates) == (UNSURE, {"not_taken": 1}, ("rating-fee",))
+    assert (item.question, item.reasons, item.candidates) == (UNSURE, {"not_taken": 1}, ("guide-rating-validity",))
 
 
 def test_a_waiting_suggestion_is_held_under_a_keyed_hash_of_its_chat(bot: Engine, clock: Clock) -> None:

@@ -46,7 +46,7 @@ def week_of_turns() -> Engine:
     tuesday, friday = MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=4)
     answered = ask(bot, "신용평가 수수료가 있나요?", MONDAY, "m1")  # answered
     ask(bot, "계약보증 1억 종료일 2027년 1월 9일이면 해제 문자 언제 와요", MONDAY, "m2")  # a calculator's answer
-    ask(bot, "신용평가 비용 나오나요", tuesday, "m3")  # suggested
+    ask(bot, "유효기간", tuesday, "m3")  # suggested
     ask(bot, "보증서 출력이 안돼요", tuesday, "m4")  # declined
     ask(bot, "보증서 출력이 안되요", friday, "m5")  # declined, the same question
     ask(bot, "출자증권 담보 얼마나 돼요", friday, "m6")  # declined
@@ -65,7 +65,7 @@ def test_the_data_behind_the_picture_is_counted_from_the_turns(week_of_turns: En
     # The suggestion not taken is missed too; the same question twice counts twice; the 👎 names
     # the question it was about; the week after is not in it.
     assert week.missed == (("보증서 출력이 안돼요", 2), ("출자증권 담보 얼마나 돼요", 1), ("신용평가 수수료가 있나요?", 1),
-                           ("신용평가 비용 나오나요", 1))
+                           ("유효기간", 1))
     assert week.title == "조합 도우미 주간 보고 2026-11-16 ~ 2026-11-22"
 
 
