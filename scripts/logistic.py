@@ -12,6 +12,22 @@ def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, np.where(scale > 1e-9, scale, 1.0)
 
 
+def fit_signed(x: np.ndarray, y: np.ndarray, signs: np.ndarray, *, l2: float = 1.0) -> tuple[np.ndarray, float]:
+    """Like `fit`, with each weight kept to its expected sign (+1, -1; 0 for either): while a
+    fitted weight has the wrong sign, the feature with the worst one is left out and the rest
+    refitted (an active set). Correlated features otherwise trade weight between them, and one
+    ends up saying that more evidence for an entry makes the gate less sure of it."""
+    keep = np.ones(x.shape[1], dtype=bool)
+    while True:
+        weights, bias = fit(x[:, keep], y, l2=l2)
+        full = np.zeros(x.shape[1])
+        full[keep] = weights
+        wrong = keep & (signs * full < 0)
+        if not wrong.any():
+            return full, bias
+        keep[int(np.argmin(np.where(wrong, signs * full, 0.0)))] = False
+
+
 def fit(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, balanced: bool = False,
         iterations: int = 50) -> tuple[np.ndarray, float]:
     """Weights and bias for standardised x; `balanced` weighs the classes equally."""
