@@ -31,13 +31,15 @@ STOP_STEMS = frozenset([
     "보", "들", "나", "저", "제", "우리", "요",
     # Chat courtesies and "I wonder / I don't know", which say nothing about the topic.
     "안녕", "감사", "수고", "부탁", "궁금하", "여쭈", "알", "모르", "드리", "계시",
+    # When the member writes, not what about: "오늘 갑자기 이래요" shares no topic with "오늘 점심".
+    "오늘", "어제", "내일", "지금", "방금", "요즘", "갑자기",
 ])
 # Adverbs and pronouns that change what is asked ("안 받아도", "다시 제출", "언제까지"); the
 # rest go.
 KEPT_ADVERBS = frozenset({"안", "못", "다시", "직접", "따로", "언제"})
 log = logging.getLogger(__name__)
 # Bump when the way words are read changes, so a cache of an older reading is not used.
-READING_VERSION = 1
+READING_VERSION = 2
 # A typo is corrected only to a known word at least this similar (rapidfuzz ratio on jamo).
 TYPO_CUTOFF = 80.0
 SHORT_TYPO_CUTOFF = 90.0
