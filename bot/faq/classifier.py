@@ -84,7 +84,9 @@ class PhrasingClassifier:
         try:
             with path.open("rb") as file, np.load(file, allow_pickle=False) as data:
                 terms = [str(t) for t in data["vocabulary"]]
-                weights = data["weights"].astype(np.float32)
+                # Kept in half precision, as stored: only the rows of a message's features are
+                # read, and a float32 copy would double the largest array the bot holds.
+                weights = data["weights"]
                 classifier = cls({t: i for i, t in enumerate(terms)}, data["idf"].astype(np.float64), weights,
                                  data["bias"].astype(np.float64), tuple(str(c) for c in data["classes"]))
         except FileNotFoundError:

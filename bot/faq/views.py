@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -95,7 +96,8 @@ class Bm25:
         # Postings grouped by term, in two flat arrays (one slice of documents and impacts per
         # word): thousands of character grams would otherwise cost two small arrays each.
         order = np.argsort(term_of, kind="stable")
-        self._docs, self._impacts = doc_of[order], impact[order]
+        # Four bytes each: a few hundred thousand postings per view, read only by bincount.
+        self._docs, self._impacts = doc_of[order].astype(np.int32), impact[order].astype(np.float32)
         self._bounds = np.searchsorted(term_of[order], np.arange(len(vocabulary) + 1))
         self._term_index = vocabulary
 
@@ -134,19 +136,18 @@ class EntryViews:
         answer_sentences = [[s for s in _ANSWER_SENTENCE_END.split(d.answer) if s.strip()] for d in self.entries]
         analyzer.read_all(text for d, sentences in zip(self.entries, answer_sentences, strict=True)
                           for text in (*d.phrasings, d.answer, *sentences) if text)
+        # The character views first, their grams dropped before the word views are read: the
+        # grams of every phrasing at once are the largest thing built, and the bot's peak memory.
+        self._bm25 = self._char_views()
         owners: list[int] = []
         morph_phrasings: list[Counter[str]] = []
         plain_phrasings: list[Counter[str]] = []
         plain_entries: list[Counter[str]] = []
-        char_phrasings: list[Counter[str]] = []
         self.phrasing_jamo: list[str] = []
         morph_answers: list[Counter[str]] = []
-        char_answers: list[Counter[str]] = []
         morph_entries: list[Counter[str]] = []
-        char_entries: list[Counter[str]] = []
         for index, entry in enumerate(self.entries):
             morph_all: Counter[str] = Counter()
-            char_all: Counter[str] = Counter()
             plain_all: Counter[str] = Counter(analyzer.plain(entry.answer)) if entry.answer else Counter()
             for text in entry.phrasings:
                 owners.append(index)
@@ -154,25 +155,21 @@ class EntryViews:
                 plain_phrasings.append(plain)
                 plain_all.update(plain)
                 morph = Counter(analyzer.terms(text))
-                chars = char_grams(text)
                 morph_phrasings.append(morph)
-                char_phrasings.append(chars)
                 morph_all.update(morph)
-                char_all.update(chars)
                 self.phrasing_jamo.append(to_jamo(squash(text)))
             morph_answers.append(Counter(analyzer.terms(entry.answer)) if entry.answer else Counter())
-            char_answers.append(char_grams(entry.answer))
             morph_entries.append(morph_all + morph_answers[-1])
             plain_entries.append(plain_all)
-            char_entries.append(char_all + char_answers[-1])
         self.phrasing_owner = np.array(owners, dtype=np.intp)
         self._starts = np.searchsorted(self.phrasing_owner, np.arange(len(self.entries)))
-        self._bm25 = {
+        # Each entry's phrasings in jamo, grouped, for the fuzzy view's shortlist.
+        self._jamo_of = [[self.phrasing_jamo[j] for j in self.phrasings_of(i)] for i in range(len(self.entries))]
+        self._bm25.update({
             "morph_phrasing": Bm25(morph_phrasings), "morph_answer": Bm25(morph_answers),
             "morph_entry": Bm25(morph_entries), "plain_phrasing": Bm25(plain_phrasings),
-            "plain_entry": Bm25(plain_entries), "char_phrasing": Bm25(char_phrasings),
-            "char_answer": Bm25(char_answers), "char_entry": Bm25(char_entries),
-        }
+            "plain_entry": Bm25(plain_entries),
+        })
         n = len(self.entries)
         # Which entries use a word anywhere (question, alternates or answer).
         self.used_by: dict[str, np.ndarray] = {}
@@ -210,6 +207,23 @@ class EntryViews:
         self._units_with = {t: np.array(us, dtype=np.intp) for t, us in units_with.items()}
         self._unit_count = len(unit_owner)
         self._unit_starts = np.searchsorted(np.array(unit_owner, dtype=np.intp), np.arange(n))
+
+    def _char_views(self) -> dict[str, Bm25]:
+        """BM25 over character grams: of each phrasing, of each answer, of each whole entry."""
+        phrasings = [char_grams(text) for entry in self.entries for text in entry.phrasings]
+        views = {"char_phrasing": Bm25(phrasings)}
+        answers = [char_grams(entry.answer) for entry in self.entries]
+        views["char_answer"] = Bm25(answers)
+        wholes: list[Counter[str]] = []
+        start = 0
+        for entry, answer in zip(self.entries, answers, strict=True):
+            # Counted from elements() rather than added Counter by Counter: C instead of Python.
+            own = phrasings[start : start + len(entry.phrasings)]
+            wholes.append(Counter(chain(answer.elements(), *(grams.elements() for grams in own))))
+            start += len(entry.phrasings)
+        del phrasings, answers
+        views["char_entry"] = Bm25(wholes)
+        return views
 
     # -- reading a message ---------------------------------------------------------------------
 
@@ -298,9 +312,10 @@ class EntryViews:
         if not jamo:
             return similarity
         likely = np.argsort(-(scores["morph_entry"] + scores["char_entry"]), kind="stable")[:FUZZY_SHORTLIST]
-        pool = [j for i in likely for j in self.phrasings_of(int(i))]
-        found = process.cdist([jamo], [self.phrasing_jamo[j] for j in pool], scorer=fuzz.ratio, dtype=np.float64)[0]
-        np.maximum.at(similarity, self.phrasing_owner[pool], found / 100)
+        pool = list(chain.from_iterable(self._jamo_of[i] for i in likely))
+        found = process.cdist([jamo], pool, scorer=fuzz.ratio, dtype=np.float64)[0]
+        owners = np.repeat(likely, [len(self._jamo_of[i]) for i in likely])
+        np.maximum.at(similarity, owners, found / 100)
         return similarity
 
     def phrasings_of(self, entry: int) -> Iterable[int]:
