@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -123,7 +124,9 @@ def char_grams(text: str) -> Counter[str]:
     flat = squash(text)
     grams: Counter[str] = Counter()
     for n in GRAM_SIZES:
-        grams.update(flat[i : i + n] for i in range(len(flat) - n + 1))
+        # Interned: the index holds the same few thousand grams in thousands of phrasings, one
+        # string each instead of one per phrasing.
+        grams.update(map(sys.intern, (flat[i : i + n] for i in range(len(flat) - n + 1))))
     return grams
 
 
