@@ -65,10 +65,13 @@ def test_another_bodys_procedure_is_not_answered_with_our_window() -> None:
     assert faq_index().rank("기계설비건설공제조합 신용평가도 4월에 접수해요?").outcome != "answer"
 
 
-def test_small_talk_the_guides_never_touch_gets_the_menu_not_near_entries() -> None:
-    reply = say(engine(), "오늘 점심 뭐 먹지")
+@pytest.mark.parametrize("text", ["오늘 점심 뭐 먹지", "점심 뭐 먹지"])
+def test_small_talk_the_guides_never_touch_gets_the_menu_not_near_entries(text: str) -> None:
+    reply = say(engine(), text)
     assert reply.kind in ("fallback", "chat")
     assert not any(b.payload.startswith("faq:") for b in reply.buttons)
+    # Not declined as a cooperative topic that merely shares a word (a branch's lunch hours).
+    assert "그 내용(" not in reply.text
 
 
 def test_a_message_of_many_questions_ranks_only_the_first_few_on_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
