@@ -455,7 +455,7 @@ def test_a_second_question_the_guides_answer_is_answered_below_the_date(engine: 
 
 
 def test_a_second_question_the_ranking_is_unsure_of_is_offered_as_a_button(engine: Engine) -> None:
-    reply = say(engine, "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 오고, 다른 직원도 받게 하려면 어떻게 해요?")
+    reply = say(engine, "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 오고, 받는 담당자 바꾸려면요?")
     assert first_line(reply).endswith("2027년 4월 15일(목)에 발송됩니다.")
     assert "함께 물어보신 것 · " not in reply.text
     assert reply.text.endswith("함께 물어보신 내용은 아래 「보증해제대상 문자메시지를 대표이사 말고 다른 담당자도 받을 수 있나요?」"

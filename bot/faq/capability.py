@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.capability import Capability
 from bot.conversation import MAX_REPLY_CHARS, Button, Candidate, Reply, Shared, Topic, Turn
+from bot.faq.features import COMPANION_MARGIN
 from bot.faq.followup import read_follow_up
 from bot.faq.index import FaqIndex, Ranking
 from bot.faq.knowledge import Entry
@@ -33,6 +34,9 @@ MIN_OWN_QUESTION = 6
 # At most this many questions of one message are ranked on their own: members ask two or three,
 # and a message of forty question marks must not cost forty rankings.
 MAX_OWN_QUESTIONS = 4
+# How many of a second question's first entries are looked at for one the answering capability
+# serves ranking as close as the first (then the question is that capability's, already answered).
+OWN_NEIGHBOURHOOD = 3
 # Inline mode offers the runners-up scoring at least this share of the best.
 INLINE_CLOSE = 0.6
 
@@ -89,10 +93,18 @@ class FaqCapability(Capability):
         if answered_by is self:
             return None
         serves = answered_by.commands[0].name if answered_by.commands else ""
+
+        def its_own(entry: Entry) -> bool:
+            return any(action.partition(":")[0] == serves for action in entry.actions)
+
         for question, ranking in self._each_question(turn.text.strip()[:MAX_QUESTION_CHARS]):
             entry = ranking.best.entry if ranking.best is not None and ranking.outcome != "fallback" else None
+            # A question that one of the capability's own entries ranks about as close for (as
+            # close as a companion, COMPANION_MARGIN) is about what it just answered: "내년에 신평
+            # 신청할 때 기간이 어떻게 되고" is the window it computed, however sure the first looks.
             if (entry is None or any(ch.isdigit() for ch in question)
-                    or any(action.partition(":")[0] == serves for action in entry.actions)):
+                    or any(its_own(m.entry) and ranking.matches[0].score - m.score < COMPANION_MARGIN
+                           for m in ranking.matches[:OWN_NEIGHBOURHOOD])):
                 continue
             if ranking.outcome == "answer":
                 text = render("answer_also", entry=entry, source=self.index.kb.source_label(entry))
