@@ -21,7 +21,8 @@ from support import TODAY, admin_of, engine, press, say, services
 FALLBACK = "보증서 출력이 안돼요"
 FALLBACK_AGAIN = "보증서 출력이 안되요"  # the same question with a slip
 OTHER_FALLBACK = "출자증권 담보 얼마나 돼요"
-# One word several entries use: always offered as suggestions (bot.faq.index.SHARED_WORD_ENTRIES).
+# One word several entries use and no entry has as a phrasing: offered as suggestions
+# (bot.faq.index.SHARED_WORD_ENTRIES).
 UNSURE = "유효기간"
 START = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
 

@@ -342,7 +342,12 @@ FAQ_STYLE = [
     # A value is given, but the question is when or which year: the calculators never say that.
     "대표 재산세 60만원 기준은 어느 해 재산세로 봐요",
     "재산세 50만원 넘으면 증명서는 언제까지 내요",
+    "재산세 60만원 넘으면 증명서는 몇일까지 내요",
 ]
+
+
+def test_whether_at_any_time_is_still_the_documents_calculators(engine: Engine) -> None:
+    assert say(engine, "대표 재산세 70만원인데 세목별 과세증명서 언제든 내도 되나요").kind == "rule"
 
 
 @pytest.mark.parametrize("text", FAQ_STYLE)
@@ -461,6 +466,17 @@ def test_a_second_question_the_ranking_is_unsure_of_is_offered_as_a_button(engin
     assert reply.text.endswith("함께 물어보신 내용은 아래 「보증해제대상 문자메시지를 대표이사 말고 다른 담당자도 받을 수 있나요?」"
                                " 버튼에서 보실 수 있습니다.")
     assert "faq:sms-release-add-recipient" in [b.payload for b in reply.buttons]
+
+
+@pytest.mark.parametrize("text", [
+    # Typed as the entry's own question: it is that entry's, though the send-date entry is near.
+    "보증 종료 2027.4.30, 금액 2천. 해제문자 언제 와요? 보증해제대상 문자메시지를 받고 싶지 않으면 어떻게 하나요?",
+    # The mileage calculator answered: the send-date entry near the question is not its own.
+    "2026년 1월 5일 적립된 마일리지 언제까지 써요? 보증해제대상 문자메시지를 받고 싶지 않으면 어떻게 하나요?",
+])
+def test_a_second_question_beside_another_calculators_entry_is_still_answered(engine: Engine, text: str) -> None:
+    reply = rule(say(engine, text))
+    assert "함께 물어보신 것 · 보증해제대상 문자메시지를 받고 싶지 않으면 어떻게 하나요?" in reply
 
 
 @pytest.mark.parametrize("text", [

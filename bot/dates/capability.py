@@ -58,7 +58,9 @@ _END_WORDS = ("종료", "만기", "만료", "끝나", "끝날")
 _DOCUMENT_WORDS = ("동의서", "과세", "납세", "재산세", "재산현황", "서류", "감사보고서", "제출", "내야", "내요")
 # The documents and exclusion calculators say what to submit and whether one is excluded, never
 # when or from which year: "재산세 50만원 기준은 몇 년도 재산세예요?" asks the FAQ for the rule.
-_WHEN_WORDS = ("언제", "몇년", "어느해", "어느년도", "어느연도", "몇월", "며칠")
+_WHEN_WORDS = ("언제", "몇년", "어느해", "어느년도", "어느연도", "몇월", "며칠", "몇일")
+# "언제든 내도 되나요" asks whether, not when.
+_ANY_TIME = ("언제든", "언제라도")
 _RATING_WORDS = ("결산", "회계연도", "회계년도", "신용평가", "신평", "신용등급", "등급", "신청기간", "유효기간", "유효기한",
                  "정기평가")
 
@@ -97,7 +99,8 @@ def claims(topic: str, said: Said) -> bool:
         if fiscal_year_end(said) is not None or fiscal_month(said) is not None:
             return True
         return says_fiscal(said) and not said.has("결산보고서") and said.has("언제", "까지", "신청")
-    return topic in ("evaluation", "documents") and not said.has(*_WHEN_WORDS)
+    asks_when = said.has(*_WHEN_WORDS) and not said.has(*_ANY_TIME)
+    return topic in ("evaluation", "documents") and not asks_when
 
 
 class DatesCapability(Capability):

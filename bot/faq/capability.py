@@ -12,7 +12,7 @@ from bot.capability import Capability
 from bot.conversation import MAX_REPLY_CHARS, Button, Candidate, Reply, Shared, Topic, Turn
 from bot.faq.features import COMPANION_MARGIN
 from bot.faq.followup import read_follow_up
-from bot.faq.index import FaqIndex, Ranking
+from bot.faq.index import EXACT_CONFIDENCE, FaqIndex, Ranking
 from bot.faq.knowledge import Entry
 from bot.korean.discourse import is_follow_up, questions_in
 from bot.korean.hangul import clip, squash
@@ -34,8 +34,8 @@ MIN_OWN_QUESTION = 6
 # At most this many questions of one message are ranked on their own: members ask two or three,
 # and a message of forty question marks must not cost forty rankings.
 MAX_OWN_QUESTIONS = 4
-# How many of a second question's first entries are looked at for one the answering capability
-# serves ranking as close as the first (then the question is that capability's, already answered).
+# How many of a second question's first entries are looked at for one serving what the other
+# capability just answered, ranked as close as the first (the question is then about that answer).
 OWN_NEIGHBOURHOOD = 3
 # Inline mode offers the runners-up scoring at least this share of the best.
 INLINE_CLOSE = 0.6
@@ -93,18 +93,26 @@ class FaqCapability(Capability):
         if answered_by is self:
             return None
         serves = answered_by.commands[0].name if answered_by.commands else ""
+        # What it just answered: the calculator ("deadline:rating") or the capability ("branch").
+        topic = turn.state.get("topic") or {}
+        answered = {serves, f"{serves}:{topic.get('about')}"} if topic.get("owner") == serves else {serves}
 
-        def its_own(entry: Entry) -> bool:
-            return any(action.partition(":")[0] == serves for action in entry.actions)
+        def near_answered(ranking: Ranking) -> bool:
+            """One of the entries serving what was just answered ranks as close as a companion
+            (COMPANION_MARGIN): "내년에 신평 신청할 때 기간이 어떻게 되고" is the window the
+            calculator computed, though the new-company entry comes first at 0.91. A question
+            typed as an entry's own phrasing is that entry's all the same."""
+            if ranking.confidence >= EXACT_CONFIDENCE:
+                return False
+            first = ranking.matches[0].score
+            return any(answered & set(m.entry.actions) and first - m.score < COMPANION_MARGIN
+                       for m in ranking.matches[:OWN_NEIGHBOURHOOD])
 
         for question, ranking in self._each_question(turn.text.strip()[:MAX_QUESTION_CHARS]):
             entry = ranking.best.entry if ranking.best is not None and ranking.outcome != "fallback" else None
-            # A question that one of the capability's own entries ranks about as close for (as
-            # close as a companion, COMPANION_MARGIN) is about what it just answered: "내년에 신평
-            # 신청할 때 기간이 어떻게 되고" is the window it computed, however sure the first looks.
             if (entry is None or any(ch.isdigit() for ch in question)
-                    or any(its_own(m.entry) and ranking.matches[0].score - m.score < COMPANION_MARGIN
-                           for m in ranking.matches[:OWN_NEIGHBOURHOOD])):
+                    or any(action.partition(":")[0] == serves for action in entry.actions)
+                    or near_answered(ranking)):
                 continue
             if ranking.outcome == "answer":
                 text = render("answer_also", entry=entry, source=self.index.kb.source_label(entry))

@@ -31,6 +31,8 @@ Outcome = Literal["answer", "suggest", "fallback"]
 # A message this close to one of an entry's phrasings, letter for letter (jamo similarity), is
 # that question: it is answered whatever the gate makes of the rest of the evidence.
 EXACT_PHRASING = 0.95
+# The confidence such a message gets.
+EXACT_CONFIDENCE = 0.99
 # A one-word message used by this many entries or more is a suggestion, never an answer.
 SHARED_WORD_ENTRIES = 3
 _GUIDES_HAVE = re.compile(r"^.*?(만 있고|있지만|있을 뿐),?\s*")
@@ -180,7 +182,7 @@ class FaqIndex:
             return 0.0
         sure = model.confidence(judgement.gate)
         if evidence.scores["jamo"][top] >= EXACT_PHRASING:
-            return max(sure, 0.99)
+            return max(sure, EXACT_CONFIDENCE)
         if self._one_shared_word(evidence.query):
             return min(sure, model.answer_at - 0.01)
         return sure

@@ -118,15 +118,15 @@ class Bm25:
         return np.bincount(self._docs[postings], weights=self._impacts[postings] * weight, minlength=self.size)
 
 
-def char_grams(text: str) -> Counter[str]:
+def char_grams(text: str, *, shared: bool = False) -> Counter[str]:
     """Character 2- and 3-grams of the text without spaces or punctuation: they survive "재무
-    제표" / "재무제표" and most one-key slips."""
+    제표" / "재무제표" and most one-key slips. `shared` interns them: the index holds the same few
+    thousand grams in thousands of phrasings, one string each instead of one per phrasing."""
     flat = squash(text)
     grams: Counter[str] = Counter()
     for n in GRAM_SIZES:
-        # Interned: the index holds the same few thousand grams in thousands of phrasings, one
-        # string each instead of one per phrasing.
-        grams.update(map(sys.intern, (flat[i : i + n] for i in range(len(flat) - n + 1))))
+        each = (flat[i : i + n] for i in range(len(flat) - n + 1))
+        grams.update(map(sys.intern, each) if shared else each)
     return grams
 
 
@@ -146,12 +146,14 @@ class EntryViews:
         morph_phrasings: list[Counter[str]] = []
         plain_phrasings: list[Counter[str]] = []
         plain_entries: list[Counter[str]] = []
-        self.phrasing_jamo: list[str] = []
+        # Each entry's phrasings in jamo, grouped, for the fuzzy view's shortlist.
+        self._jamo_of: list[list[str]] = []
         morph_answers: list[Counter[str]] = []
         morph_entries: list[Counter[str]] = []
         for index, entry in enumerate(self.entries):
             morph_all: Counter[str] = Counter()
             plain_all: Counter[str] = Counter(analyzer.plain(entry.answer)) if entry.answer else Counter()
+            self._jamo_of.append([to_jamo(squash(text)) for text in entry.phrasings])
             for text in entry.phrasings:
                 owners.append(index)
                 plain = Counter(analyzer.plain(text))
@@ -160,14 +162,11 @@ class EntryViews:
                 morph = Counter(analyzer.terms(text))
                 morph_phrasings.append(morph)
                 morph_all.update(morph)
-                self.phrasing_jamo.append(to_jamo(squash(text)))
             morph_answers.append(Counter(analyzer.terms(entry.answer)) if entry.answer else Counter())
             morph_entries.append(morph_all + morph_answers[-1])
             plain_entries.append(plain_all)
         self.phrasing_owner = np.array(owners, dtype=np.intp)
         self._starts = np.searchsorted(self.phrasing_owner, np.arange(len(self.entries)))
-        # Each entry's phrasings in jamo, grouped, for the fuzzy view's shortlist.
-        self._jamo_of = [[self.phrasing_jamo[j] for j in self.phrasings_of(i)] for i in range(len(self.entries))]
         self._bm25.update({
             "morph_phrasing": Bm25(morph_phrasings), "morph_answer": Bm25(morph_answers),
             "morph_entry": Bm25(morph_entries), "plain_phrasing": Bm25(plain_phrasings),
@@ -213,9 +212,9 @@ class EntryViews:
 
     def _char_views(self) -> dict[str, Bm25]:
         """BM25 over character grams: of each phrasing, of each answer, of each whole entry."""
-        phrasings = [char_grams(text) for entry in self.entries for text in entry.phrasings]
+        phrasings = [char_grams(text, shared=True) for entry in self.entries for text in entry.phrasings]
         views = {"char_phrasing": Bm25(phrasings)}
-        answers = [char_grams(entry.answer) for entry in self.entries]
+        answers = [char_grams(entry.answer, shared=True) for entry in self.entries]
         views["char_answer"] = Bm25(answers)
         wholes: list[Counter[str]] = []
         start = 0
