@@ -42,3 +42,18 @@ def test_typos_are_corrected_to_the_guides_words_only_for_queries() -> None:
 
 def test_negation_is_kept() -> None:
     assert "안" in analyzer().terms("신용평가 안 받아도 되나요")
+
+
+
+def test_a_one_sentence_message_is_read_once_with_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = analyzer()
+    text = "신용평가 신청서류를 지점에 직접 내도 되나요"
+    reader._sentences.pop(text, None)
+    reader._raw.pop(text, None)
+    expected = reader._content_words(reader.kiwi.tokenize(reader.normalize(text)))
+    read: list[str] = []
+    tokenize = reader.kiwi.tokenize
+    monkeypatch.setattr(reader.kiwi, "tokenize", lambda *a, **k: read.append(a[0]) or tokenize(*a, **k))
+    assert reader.sentences(text) == [text]
+    assert reader._words(text) == expected
+    assert read == []  # splitting the sentences read its words already

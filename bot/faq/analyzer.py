@@ -127,10 +127,18 @@ class Analyzer:
         """The sentences of a message, also where it was typed without punctuation or spaces."""
         cached = self._sentences.get(text)
         if cached is None:
-            cached = [s.text for s in self.kiwi.split_into_sents(unicodedata.normalize("NFC", text))] or [text]
+            found = self.kiwi.split_into_sents(unicodedata.normalize("NFC", text), return_tokens=True)
+            cached = [s.text for s in found] or [text]
             if len(self._sentences) > 20_000:
                 self._sentences.clear()
             self._sentences[text] = cached
+            # Splitting read the words already: a message of one sentence that the lexicon's
+            # phrases leave as it is needs no second reading (its tokens are the same, checked on
+            # all 995 labelled questions; about 0.7 ms a message).
+            if len(found) == 1:
+                sentence = found[0].text.strip()
+                if sentence not in self._raw and self.normalize(sentence) == sentence:
+                    self._remember_words(sentence, self._content_words(found[0].tokens or ()))
         return cached
 
     def normalize(self, text: str) -> str:
@@ -233,10 +241,14 @@ class Analyzer:
         cached = self._raw.get(text)
         if cached is None:
             cached = self._content_words(self.kiwi.tokenize(self.normalize(text)))
-            if len(self._raw) > 50_000:
-                self._raw.clear()
-            self._raw[text] = cached
+            self._remember_words(text, cached)
         return cached
+
+    def _remember_words(self, text: str, words: list[tuple[str, bool]]) -> None:
+        # Bounded: a bot answering for months must not keep every message it has read.
+        if len(self._raw) > 50_000:
+            self._raw.clear()
+        self._raw[text] = words
 
     def _content_words(self, tokens: Iterable[Token]) -> list[tuple[str, bool]]:
         """Content words, each with whether it may be a slip: a Hangul word Kiwi does not know
