@@ -28,15 +28,10 @@ import devsets
 import logistic
 
 from bot.app import faq_actions
-from bot.faq.analyzer import Analyzer
-from bot.faq.classifier import PhrasingClassifier
 from bot.faq.features import GATE_FEATURES
 from bot.faq.index import Evidence, FaqIndex, Judgement
-from bot.faq.knowledge import load_knowledge
-from bot.faq.lexicon import Lexicon
-from bot.faq.loading import CLASSIFIER, WORD_SEED
+from bot.faq.loading import load_faq
 from bot.faq.model import Gate, RankerModel
-from bot.faq.out_of_scope import load_topics
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 # L2 penalty (on standardised features): eighteen weights from several hundred questions. Chosen
@@ -175,9 +170,7 @@ def line(name: str, c: Counter[str]) -> str:
 
 def untrained_index(folder: Path) -> FaqIndex:
     """The index as the bot builds it, with a gate that knows nothing (what fitting starts from)."""
-    kb = load_knowledge(folder / "faq.yaml", actions=faq_actions())
-    return FaqIndex(kb, Analyzer(Lexicon.load(folder / "lexicon.yaml"), seed=folder / WORD_SEED), RankerModel.untrained(),
-                    tuple(load_topics(folder / "out_of_scope.yaml")), PhrasingClassifier.load(folder / CLASSIFIER))
+    return load_faq(folder, faq_actions(), model=RankerModel.untrained())
 
 
 def main() -> None:

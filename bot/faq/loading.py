@@ -22,14 +22,16 @@ WORD_SEED = "faq-words.json.gz"
 
 
 def load_faq(folder: Path, actions: Collection[str], analyzer: Analyzer | None = None,
-             kb: KnowledgeBase | None = None, cache: Path | None = None) -> FaqIndex:
+             kb: KnowledgeBase | None = None, cache: Path | None = None,
+             model: RankerModel | None = None) -> FaqIndex:
     """Load and validate the FAQ; raises a DataFileError naming every problem. An analyser
     (Kiwi, the slow part) can be passed in to build a second index with the same words;
-    `cache` is where the analyser keeps the words it read (see bot.faq.analyzer)."""
+    `cache` is where the analyser keeps the words it read (see bot.faq.analyzer); `model`
+    replaces the fitted gate of ranker.json (the fitting scripts start from an untrained one)."""
     kb = kb or load_knowledge(folder / "faq.yaml", actions=actions)
     analyzer = analyzer or Analyzer(Lexicon.load(folder / "lexicon.yaml"), cache, folder / WORD_SEED)
     topics = tuple(load_topics(folder / "out_of_scope.yaml"))
-    index = FaqIndex(kb, analyzer, RankerModel.load(folder / "ranker.json"), topics,
+    index = FaqIndex(kb, analyzer, model or RankerModel.load(folder / "ranker.json"), topics,
                      PhrasingClassifier.load(folder / CLASSIFIER))
     analyzer.save_cache()
     return index
