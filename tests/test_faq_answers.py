@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.faq.capability import MAX_OWN_QUESTIONS
+from bot.faq.capability import ANSWER_BESIDES, MAX_OWN_QUESTIONS
 from support import engine, faq_index, press, say
 
 
@@ -28,13 +28,25 @@ def test_two_entries_the_ranking_cannot_tell_apart_are_answered_together() -> No
     assert len(reply.text) <= 4096
 
 
-def test_another_question_of_the_message_is_offered_first_among_the_buttons() -> None:
-    bot = engine()
-    reply = say(bot, "세무대리인 안내문은 누가 세무사한테 전달해요? 재무제표 전송하면 수수료 드나요?")
+def test_another_question_the_ranking_is_sure_of_is_answered_in_full_below_the_first() -> None:
+    reply = say(engine(), "세무대리인 안내문은 누가 세무사한테 전달해요? 재무제표 전송하면 수수료 드나요?")
     assert reply.kind == "answer" and reply.entry_id == "guide-tax-agent-notice"
-    assert reply.buttons[0].payload == "faq:guide-statement-sending-fee"
-    assert reply.text.endswith("함께 물어보신 내용은 아래 「재무제표를 전송할 때 수수료가 드나요?」 버튼에서 보실 수 있습니다.")
-    assert press(bot, reply.buttons[0].payload).entry_id == "guide-statement-sending-fee"
+    assert "함께 물어보신 것 · 재무제표를 전송할 때 수수료가 드나요?" in reply.text
+    assert "수수료는 절대 발생하지 않습니다" in reply.text
+    assert "faq:guide-statement-sending-fee" not in [b.payload for b in reply.buttons]
+    assert reply.text.count("출처:") == 2 and len(reply.text) <= 4096
+
+
+def test_another_question_the_ranking_is_less_sure_of_is_offered_first_among_the_buttons() -> None:
+    bot = engine()
+    message = "원클릭 마지막 인증은 결제 아닌 거 맞죠? 그리고 제출한 건 어디서 확인해요"
+    second = faq_index().rank("제출한 건 어디서 확인해요")
+    assert second.outcome == "answer" and second.confidence < ANSWER_BESIDES
+    reply = say(bot, message)
+    assert reply.kind == "answer" and reply.entry_id == "guide-oneclick-consent-not-payment"
+    assert reply.buttons[0].payload == "faq:guide-oneclick-result-check"
+    assert reply.text.endswith("함께 물어보신 내용은 아래 「원클릭으로 제출한 결과는 어디서 확인하나요?」 버튼에서 보실 수 있습니다.")
+    assert press(bot, reply.buttons[0].payload).entry_id == "guide-oneclick-result-check"
 
 
 def test_one_question_offers_nothing_besides() -> None:

@@ -175,3 +175,8 @@ def test_the_questions_of_a_message_are_read_apart() -> None:
     # A request to be told asks as a question does.
     assert questions_in(["서초지점 전화번호 알려주시고, 신용평가 수수료 있는지도 알려주세요"]) == [
         "서초지점 전화번호 알려주시", "신용평가 수수료 있는지도 알려주세요"]
+    # Two embedded questions joined by "~는지랑", "~인지하고": each its own.
+    assert questions_in(["현금 명세서에 은행 순서가 정해져 있는지랑 공사미수금은 어떻게 나누는지 알려주세요"]) == [
+        "현금 명세서에 은행 순서가 정해져 있는지", "공사미수금은 어떻게 나누는지 알려주세요"]
+    assert questions_in(["마감이 언제인지하고 서류가 뭔지 궁금해요"]) == ["마감이 언제인지", "서류가 뭔지 궁금해요"]
+    assert questions_in(["수수료가 있는지 알려주세요"]) == ["수수료가 있는지 알려주세요"]

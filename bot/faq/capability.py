@@ -7,6 +7,7 @@ and inline queries."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from bot.capability import Capability
 from bot.conversation import MAX_REPLY_CHARS, Button, Candidate, Reply, Shared, Topic, Turn
@@ -39,6 +40,17 @@ MAX_OWN_QUESTIONS = 4
 OWN_NEIGHBOURHOOD = 3
 # Inline mode offers the runners-up scoring at least this share of the best.
 INLINE_CLOSE = 0.6
+# Another question of the message is answered in full under the first answer when the ranking is
+# at least this sure of it on its own (else it is offered as a button): read without the rest of
+# its message, a question may mean something else, so the bar is above that of a whole message.
+ANSWER_BESIDES = 0.8
+
+
+class Besides(NamedTuple):
+    """An entry answering another question of the same message."""
+
+    entry: Entry
+    sure: bool  # ANSWER_BESIDES reached: answered in full, space permitting
 
 
 class FaqCapability(Capability):
@@ -55,7 +67,7 @@ class FaqCapability(Capability):
         ranking = self.index.rank(question)
         turn.state["last_question"] = question
         if ranking.outcome == "answer" and ranking.best is not None:
-            return self.answer(turn, ranking.best.entry, ranking, offered=self._asked_besides(question, ranking))
+            return self.answer(turn, ranking.best.entry, ranking, besides=self._asked_besides(question, ranking))
         if ranking.outcome == "suggest":
             return self.suggest(turn, [candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]], ranking.confidence)
         return self.decline(turn, ranking)
@@ -164,11 +176,12 @@ class FaqCapability(Capability):
             return None
         return self.answer(turn, entry, None)
 
-    def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None, offered: Sequence[Entry] = ()) -> Reply:
+    def answer(self, turn: Turn, entry: Entry, ranking: Ranking | None, besides: Sequence[Besides] = ()) -> Reply:
         """The reply for one entry: the answer, its source, what it offers to do and its related
         questions (these open a new message, leaving the answer on screen); with the neighbouring
         entry the ranking could not tell apart from it, when that still fits; and the entries
-        `offered` for the other questions of the message, as buttons first."""
+        answering the other questions of the message (`besides`), in full when sure and there is
+        room, else as buttons first."""
         turn.remember(Topic(self.name, entry.id, actions=entry.actions))
         kb = self.index.kb
         text = render("answer", entry=entry, source=kb.source_label(entry), companion=None)
@@ -177,10 +190,17 @@ class FaqCapability(Capability):
             both = render("answer", entry=entry, source=kb.source_label(entry), companion=companion,
                           companion_source=kb.source_label(companion))
             text = both if len(both) <= MAX_REPLY_CHARS else text
+        offered: list[Entry] = []
+        for other in besides:
+            also = "\n\n" + render("answer_also", entry=other.entry, source=kb.source_label(other.entry))
+            if other.sure and len(text) + len(also) <= MAX_REPLY_CHARS:
+                text += also
+            else:
+                offered.append(other.entry)
         if offered:
             text += "\n\n" + render("answer_offer", entries=offered)
-        offered_ids = {e.id for e in offered}
-        related = [kb.by_id[r] for r in entry.related if r in kb.by_id and r not in offered_ids][:3]
+        shown = {other.entry.id for other in besides}
+        related = [kb.by_id[r] for r in entry.related if r in kb.by_id and r not in shown][:3]
         return Reply(
             kind="answer",
             text=text,
@@ -192,19 +212,18 @@ class FaqCapability(Capability):
             entry_id=entry.id,
         )
 
-    def _asked_besides(self, question: str, ranking: Ranking) -> list[Entry]:
+    def _asked_besides(self, question: str, ranking: Ranking) -> list[Besides]:
         """Entries answering another question of the same message ("경영실권자가 누구를 말하는
-        거고, 처남은 관계란에 뭐라고 써요?") outright, offered rather than answered: a question
-        read without the rest of its message may mean something else."""
+        거고, 처남은 관계란에 뭐라고 써요?") outright, other than those already shown."""
         if ranking.best is None:
             return []
         shown = {ranking.best.entry.id} | ({ranking.companion.entry.id} if ranking.companion is not None else set())
-        offered: list[Entry] = []
+        besides: list[Besides] = []
         for _, found in self._each_question(question):
             if found.outcome == "answer" and found.best is not None and found.best.entry.id not in shown:
                 shown.add(found.best.entry.id)
-                offered.append(found.best.entry)
-        return offered
+                besides.append(Besides(found.best.entry, found.confidence >= ANSWER_BESIDES))
+        return besides
 
     def suggest(self, turn: Turn, candidates: Sequence[Candidate], confidence: float | None) -> Reply:
         """Did-you-mean: the likeliest questions as numbered choices."""
