@@ -103,6 +103,11 @@ class Analyzer:
         self._joined.update({"".join(p): term for term, p in self.parts.items()})
         self._first_word_id = self._first_dictionary_id()
 
+    @property
+    def reading(self) -> str:
+        """What the words it finds depend on (its code's way of reading, Kiwi, the lexicon)."""
+        return self._fingerprint
+
     def _first_dictionary_id(self) -> int:
         """The lowest morpheme id with a form: the ids below it are Kiwi's per-tag placeholders
         for words it does not know (looked up by bisection: each lookup is slow)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -24,7 +25,8 @@ from bot.faq.features import (
 from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.faq.model import RankerModel
 from bot.faq.out_of_scope import Topic
-from bot.faq.views import Document, EntryViews, Query, Scores
+from bot.faq.views import Document, Query, Scores
+from bot.faq.views_store import load_views
 from bot.korean.hangul import squash
 
 Outcome = Literal["answer", "suggest", "fallback"]
@@ -89,7 +91,9 @@ class FaqIndex:
     """Built once per knowledge base (and again when staff teach it something)."""
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer, model: RankerModel,
-                 topics: tuple[Topic, ...] = (), classifier: PhrasingClassifier | None = None) -> None:
+                 topics: tuple[Topic, ...] = (), classifier: PhrasingClassifier | None = None,
+                 views_folder: Path | None = None) -> None:
+        """`views_folder`: where the views' parts are kept between starts (bot.faq.views_store)."""
         self.kb = kb
         self.analyzer = analyzer
         self.model = model
@@ -98,7 +102,8 @@ class FaqIndex:
         documents = [Document((e.question, *e.alternates), e.answer) for e in self.entries]
         # A topic's "why" names what the guides leave out, in the guides' words: its answer text.
         documents += [Document((t.topic, *t.questions), _left_out(t.why)) for t in topics]
-        self.views = EntryViews(documents, analyzer)
+        self.views_folder = views_folder
+        self.views = load_views(documents, analyzer, views_folder)
         # The learned view's column for each document, entries then topics (-1: not fitted on).
         self.classifier = classifier
         ids = [e.id for e in self.entries] + [t.id for t in topics]

@@ -53,7 +53,7 @@ def with_alternates(index: FaqIndex, extra: Mapping[str, Sequence[str]]) -> FaqI
     entries = [dataclasses.replace(e, alternates=(*e.alternates, *extra[e.id])) if e.id in extra else e
                for e in index.kb.entries]
     kb = KnowledgeBase(index.kb.documents, index.kb.categories, entries)
-    return FaqIndex(kb, index.analyzer, index.model, index.topics, index.classifier)
+    return FaqIndex(kb, index.analyzer, index.model, index.topics, index.classifier, index.views_folder)
 
 
 class LiveFaq:

@@ -31,8 +31,9 @@ def load_faq(folder: Path, actions: Collection[str], analyzer: Analyzer | None =
     kb = kb or load_knowledge(folder / "faq.yaml", actions=actions)
     analyzer = analyzer or Analyzer(Lexicon.load(folder / "lexicon.yaml"), cache, folder / WORD_SEED)
     topics = tuple(load_topics(folder / "out_of_scope.yaml"))
+    # The views' parts are kept beside the word cache, in the bot's own data folder.
     index = FaqIndex(kb, analyzer, model or RankerModel.load(folder / "ranker.json"), topics,
-                     PhrasingClassifier.load(folder / CLASSIFIER))
+                     PhrasingClassifier.load(folder / CLASSIFIER), views_folder=cache.parent if cache else None)
     analyzer.save_cache()
     return index
 

@@ -121,6 +121,24 @@ class Bm25:
         self._bounds = np.searchsorted(term_of[order], np.arange(len(vocabulary) + 1))
         self._term_index = vocabulary
 
+    @classmethod
+    def restore(cls, size: int, vocabulary: Sequence[str], docs: np.ndarray, impacts: np.ndarray,
+                bounds: np.ndarray) -> Bm25:
+        """The index `arrays` gave, as kept between starts (bot.faq.views_store)."""
+        if len(bounds) != len(vocabulary) + 1 or len(docs) != len(impacts) or int(bounds[-1]) != len(docs):
+            raise ValueError("BM25 arrays do not fit together")
+        if len(docs) and not 0 <= int(docs.min()) <= int(docs.max()) < size:
+            raise ValueError("BM25 postings name a document that does not exist")
+        bm25 = cls.__new__(cls)
+        bm25.size = size
+        bm25._docs, bm25._impacts, bm25._bounds = docs, impacts, bounds
+        bm25._term_index = {term: i for i, term in enumerate(vocabulary)}
+        return bm25
+
+    def arrays(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Its words (in id order) and postings, for restore()."""
+        return list(self._term_index), self._docs, self._impacts, self._bounds
+
     def score(self, weights: dict[str, float]) -> np.ndarray:
         known = [(t, w) for t, w in ((self._term_index.get(term), w) for term, w in weights.items()) if t is not None]
         if not known:
@@ -163,61 +181,41 @@ def _occurrences(docs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return doc_of, np.concatenate(docs) if docs else np.zeros(0, dtype=np.intp)
 
 
-class EntryViews:
-    """Built once per knowledge base: every view's index over its documents."""
+@dataclass
+class ViewParts:
+    """What building the views reads out of the documents (Kiwi's words, every gram counted):
+    the slow part of a start, and all that bot.faq.views_store keeps between starts."""
 
-    def __init__(self, documents: Sequence[Document], analyzer: Analyzer) -> None:
+    bm25: dict[str, Bm25]
+    used_by: dict[str, np.ndarray]          # word -> which documents use it anywhere
+    phrasing_terms: list[frozenset[str]]    # each phrasing's words, all documents' in order
+    sentence_terms: list[list[frozenset[str]]]  # each answer sentence's words, per document
+    jamo_of: list[list[str]]                # each document's phrasings in jamo
+
+
+class EntryViews:
+    """Built once per knowledge base: every view's index over its documents. `parts` are the
+    documents' parts as read before (bot.faq.views_store), when they are of these documents."""
+
+    def __init__(self, documents: Sequence[Document], analyzer: Analyzer, parts: ViewParts | None = None) -> None:
         self.entries = list(documents)
         self.analyzer = analyzer
-        answer_sentences = [[s for s in _ANSWER_SENTENCE_END.split(d.answer) if s.strip()] for d in self.entries]
-        analyzer.read_all(text for d, sentences in zip(self.entries, answer_sentences, strict=True)
-                          for text in (*d.phrasings, d.answer, *sentences) if text)
-        # The character views first, their grams dropped before the word views are read: the
-        # grams of every phrasing at once are the largest thing built, and the bot's peak memory.
-        self._bm25 = self._char_views()
-        owners: list[int] = []
-        morph_phrasings: list[Counter[str]] = []
-        plain_phrasings: list[Counter[str]] = []
-        plain_entries: list[Counter[str]] = []
-        # Each entry's phrasings in jamo, grouped, for the fuzzy view's shortlist.
-        self._jamo_of: list[list[str]] = []
-        morph_answers: list[Counter[str]] = []
-        morph_entries: list[Counter[str]] = []
-        for index, entry in enumerate(self.entries):
-            morph_all: Counter[str] = Counter()
-            plain_all: Counter[str] = Counter(analyzer.plain(entry.answer)) if entry.answer else Counter()
-            self._jamo_of.append([to_jamo(squash(text)) for text in entry.phrasings])
-            for text in entry.phrasings:
-                owners.append(index)
-                plain = Counter(analyzer.plain(text))
-                plain_phrasings.append(plain)
-                plain_all.update(plain)
-                morph = Counter(analyzer.terms(text))
-                morph_phrasings.append(morph)
-                morph_all.update(morph)
-            morph_answers.append(Counter(analyzer.terms(entry.answer)) if entry.answer else Counter())
-            morph_entries.append(morph_all + morph_answers[-1])
-            plain_entries.append(plain_all)
-        self.phrasing_owner = np.array(owners, dtype=np.intp)
+        self.parts = parts if parts is not None else self._read()
+        parts = self.parts
+        self._bm25 = parts.bm25
+        self._jamo_of = parts.jamo_of
+        self.phrasing_owner = np.repeat(np.arange(len(self.entries), dtype=np.intp),
+                                        [len(entry.phrasings) for entry in self.entries])
         self._starts = np.searchsorted(self.phrasing_owner, np.arange(len(self.entries)))
-        self._bm25.update({
-            "morph_phrasing": Bm25(morph_phrasings), "morph_answer": Bm25(morph_answers),
-            "morph_entry": Bm25(morph_entries), "plain_phrasing": Bm25(plain_phrasings),
-            "plain_entry": Bm25(plain_entries),
-        })
         n = len(self.entries)
-        # Which entries use a word anywhere (question, alternates or answer).
-        self.used_by: dict[str, np.ndarray] = {}
-        for i, doc in enumerate(morph_entries):
-            for term in doc:
-                self.used_by.setdefault(term, np.zeros(n, dtype=bool))[i] = True
+        self.used_by = parts.used_by
         analyzer.set_vocabulary(set(self.used_by))
         # Word weights count entries, not phrasings: a word every phrasing of one entry repeats
         # is as distinctive as a word said once.
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in
                     ((t, int(v.sum())) for t, v in self.used_by.items())}
         self.max_idf = max(self.idf.values(), default=1.0)
-        self._phrasing_terms = [frozenset(doc) for doc in morph_phrasings]
+        self._phrasing_terms = parts.phrasing_terms
         # Summed in a fixed order: a frozenset's order follows the process's string hashing, and
         # the last bits of a float sum with it, so one restart could answer what another suggests.
         self._phrasing_mass = np.array(
@@ -232,9 +230,8 @@ class EntryViews:
         # Units for `focus`: every phrasing and every sentence of every answer, entry by entry.
         unit_owner: list[int] = []
         units_with: dict[str, list[int]] = {}
-        for index in range(len(self.entries)):
-            units = [self._phrasing_terms[j] for j in self.phrasings_of(index)]
-            units += [frozenset(analyzer.terms(s)) for s in answer_sentences[index]]
+        for index in range(n):
+            units = [self._phrasing_terms[j] for j in self.phrasings_of(index)] + parts.sentence_terms[index]
             for terms in units:
                 for term in terms:
                     units_with.setdefault(term, []).append(len(unit_owner))
@@ -242,6 +239,48 @@ class EntryViews:
         self._units_with = {t: np.array(us, dtype=np.intp) for t, us in units_with.items()}
         self._unit_count = len(unit_owner)
         self._unit_starts = np.searchsorted(np.array(unit_owner, dtype=np.intp), np.arange(n))
+
+    def _read(self) -> ViewParts:
+        """Read every document: Kiwi's words (most from the analyser's word cache), every gram."""
+        analyzer = self.analyzer
+        answer_sentences = [[s for s in _ANSWER_SENTENCE_END.split(d.answer) if s.strip()] for d in self.entries]
+        analyzer.read_all(text for d, sentences in zip(self.entries, answer_sentences, strict=True)
+                          for text in (*d.phrasings, d.answer, *sentences) if text)
+        # The character views first, their grams dropped before the word views are read: the
+        # grams of every phrasing at once are the largest thing built, and the bot's peak memory.
+        bm25 = self._char_views()
+        morph_phrasings: list[Counter[str]] = []
+        plain_phrasings: list[Counter[str]] = []
+        plain_entries: list[Counter[str]] = []
+        morph_answers: list[Counter[str]] = []
+        morph_entries: list[Counter[str]] = []
+        for entry in self.entries:
+            morph_all: Counter[str] = Counter()
+            plain_all: Counter[str] = Counter(analyzer.plain(entry.answer)) if entry.answer else Counter()
+            for text in entry.phrasings:
+                plain = Counter(analyzer.plain(text))
+                plain_phrasings.append(plain)
+                plain_all.update(plain)
+                morph = Counter(analyzer.terms(text))
+                morph_phrasings.append(morph)
+                morph_all.update(morph)
+            morph_answers.append(Counter(analyzer.terms(entry.answer)) if entry.answer else Counter())
+            morph_entries.append(morph_all + morph_answers[-1])
+            plain_entries.append(plain_all)
+        bm25.update({
+            "morph_phrasing": Bm25(morph_phrasings), "morph_answer": Bm25(morph_answers),
+            "morph_entry": Bm25(morph_entries), "plain_phrasing": Bm25(plain_phrasings),
+            "plain_entry": Bm25(plain_entries),
+        })
+        used_by: dict[str, np.ndarray] = {}
+        for i, doc in enumerate(morph_entries):
+            for term in doc:
+                used_by.setdefault(term, np.zeros(len(self.entries), dtype=bool))[i] = True
+        return ViewParts(
+            bm25, used_by, [frozenset(doc) for doc in morph_phrasings],
+            [[frozenset(analyzer.terms(s)) for s in sentences] for sentences in answer_sentences],
+            [[to_jamo(squash(text)) for text in entry.phrasings] for entry in self.entries],
+        )
 
     def _char_views(self) -> dict[str, Bm25]:
         """BM25 over character grams: of each phrasing, of each answer, of each whole entry (its
