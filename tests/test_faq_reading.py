@@ -47,6 +47,7 @@ def test_a_message_with_no_asking_sentence_counts_every_sentence_fully() -> None
     ("안내 문자는 얼마나 자주 와요?", "frequency"),
     ("최대 몇 콜까지 쌓여요", "count"),
     ("확인원 떼는 데 수수료 있어요?", "fee"),
+    ("수신자는 최대 몇 명 등록돼요?", "maximum"),
 ])
 def test_the_asking_words_say_what_kind_of_answer_is_wanted(text: str, kind: str) -> None:
     assert kind in read_message(text, analyzer().sentences).answer_kinds
@@ -131,3 +132,9 @@ def test_a_count_of_a_named_unit_needs_that_unit_counted() -> None:
     assert not gives_kinds(message, "신용등급에 따라 1좌당 융자한도가 다릅니다.")  # per unit, not a count
     assert not gives_kinds(message, "신용등급은 10등급입니다.")
     assert gives_kinds(message, "최소 10좌 이상 출자하셔야 합니다.")
+
+
+def test_a_question_asking_an_upper_limit_needs_an_answer_stating_one() -> None:
+    message = read_message("마일리지는 최대 얼마나 쌓을 수 있어요?", analyzer().sentences)
+    assert not gives_kinds(message, "인터넷 보증서 1건당 1콜씩 적립되며, 1년 동안 쓸 수 있습니다.")
+    assert gives_kinds(message, "적립 한도는 없습니다.")

@@ -42,6 +42,7 @@ _ANSWER_HOLDS: dict[AnswerKind, re.Pattern[str]] = {
     "amount": re.compile(r"\d[\d,]*\s*(원|만원|억)|무료|없습니다|발생하지|않습니다"),
     # A date, or when counted from something: "정기평가일 다음날부터", "작성일 현재", "즉시".
     "date": re.compile(r"\d+\s*월|\d+\s*일|\d+\.\s*\d+\.|매일|영업일|중순|다음\s*날|전날|현재|이내|즉시|당일|부터|까지"),
+    "maximum": re.compile(r"최대|최고|한도|상한|이내|이하|까지|제한"),
     "place": re.compile(r"\d{2,4}-\d{3,4}-\d{4}|\d{4}-\d{4}|홈페이지|메뉴|인터넷창구|www\.|사이트|자료실|마이페이지|지점(으로|에|에서)|영업점|방문|우편|홈택스|구청|\[|>|⇒|에서 (발급|다운로드|확인|제출|신청|조회)|클릭|로그인(하신)? ?(후|뒤)"),
 }
 

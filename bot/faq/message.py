@@ -31,6 +31,7 @@ BACKGROUND_WEIGHT = 0.6
 
 AnswerKind = Literal[
     "percent", "time_of_day", "duration", "frequency", "count", "fee", "amount", "date", "place", "person", "why", "how",
+    "maximum",
 ]
 
 # "몇" with the unit counted: "몇 좌예요?" wants a number of 좌.
@@ -59,6 +60,8 @@ _KINDS: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = (
         r"|어디에\s*(문의|신청|제출|연락|전화|접수|내|보내|가|물어|있|올리|등록)"
     )),
     ("person", re.compile(r"누가|누구")),
+    # An upper limit ("최대 몇 명", "한도가 얼마"): the answer must state one.
+    ("maximum", re.compile(r"최대|상한|한도가\s*(얼마|몇|있)")),
     ("why", re.compile(r"왜|이유")),
     ("how", re.compile(r"어떻게|어떡|어케|방법|절차|순서")),
 )
