@@ -124,3 +124,15 @@ def test_only_the_newest_files_are_kept(tmp_path: Path) -> None:
 def test_no_folder_builds_and_writes_nothing(tmp_path: Path) -> None:
     views = load_views(some(), analyzer(), None)
     assert views.parts is not None and files(tmp_path) == []
+
+
+def test_code_files_that_cannot_be_read_leave_the_views_unkept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    def unreadable(documents: object, analyzer: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(views_store, "_key", unreadable)
+    with caplog.at_level(logging.WARNING):
+        views = load_views(some(), analyzer(), tmp_path)
+    assert "not kept" in caplog.text and files(tmp_path) == []
+    assert same_scores(views, EntryViews(some(), analyzer()))

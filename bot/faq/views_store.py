@@ -40,9 +40,14 @@ SEPARATOR = "\x1f"
 def load_views(documents: Sequence[Document], analyzer: Analyzer, folder: Path | None) -> EntryViews:
     """The views of `documents`, from the folder's file for them when there is a good one, else
     built (and kept there for the next start)."""
-    if folder is None:
+    try:
+        key = _key(documents, analyzer) if folder is not None else None
+    except OSError as exc:  # the code's own files unreadable (an unusual install): no file then
+        log.warning("faq views not kept between starts (%s)", type(exc).__name__)
+        key = None
+    if folder is None or key is None:
         return EntryViews(documents, analyzer)
-    path = folder / f"{PREFIX}{_key(documents, analyzer)[:32]}.npz"
+    path = folder / f"{PREFIX}{key[:32]}.npz"
     parts = _read(path, documents)
     views = EntryViews(documents, analyzer, parts)
     if parts is None:
@@ -66,7 +71,8 @@ def _read(path: Path, documents: Sequence[Document]) -> ViewParts | None:
             return _parts(dict(stored.items()), documents)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, IndexError, UnicodeDecodeError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError, zipfile.BadZipFile,
+            EOFError) as exc:
         log.warning("faq views file %s not used (%s): building the views", path.name, type(exc).__name__)
         return None
 
