@@ -80,33 +80,14 @@ class Bm25:
     document's score), so scoring a query only adds vectors."""
 
     def __init__(self, docs: Sequence[Counter[str]]) -> None:
+        self.size = len(docs)
+        # Flattened in comprehensions rather than appended one posting at a time: thousands of
+        # character grams per document make this the index's costliest step at start-up.
         terms = [term for doc in docs for term in doc]
         vocabulary = {term: i for i, term in enumerate(dict.fromkeys(terms))}
         term_of = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.intp, count=len(terms))
-        doc_of = np.repeat(np.arange(len(docs), dtype=np.intp), [len(doc) for doc in docs])
+        doc_of = np.repeat(np.arange(self.size, dtype=np.intp), [len(doc) for doc in docs])
         tf = np.fromiter((count for doc in docs for count in doc.values()), dtype=np.float64, count=len(terms))
-        self._build(len(docs), vocabulary, doc_of, term_of, tf)
-
-    @classmethod
-    def of_occurrences(cls, size: int, doc_of: np.ndarray, term_of: np.ndarray, names: Sequence[str]) -> Bm25:
-        """From every occurrence of a term (`names[term_of[k]]` in document `doc_of[k]`), counted
-        here in numpy: the character grams of thousands of phrasings as Counters were the index's
-        costliest step at start-up. The same index as from the documents' Counters."""
-        key = doc_of.astype(np.int64) * len(names) + term_of
-        pairs, counts = np.unique(key, return_counts=True)
-        # This view's own words, in order of first appearance, as the Counters would give them.
-        present, first = np.unique(term_of, return_index=True)
-        order = present[np.argsort(first, kind="stable")]
-        local = np.empty(len(names), dtype=np.intp)
-        local[order] = np.arange(len(order))
-        bm25 = cls.__new__(cls)
-        bm25._build(size, {names[t]: i for i, t in enumerate(order.tolist())}, (pairs // len(names)).astype(np.intp),
-                    local[pairs % len(names)], counts.astype(np.float64))
-        return bm25
-
-    def _build(self, size: int, vocabulary: dict[str, int], doc_of: np.ndarray, term_of: np.ndarray,
-               tf: np.ndarray) -> None:
-        self.size = size
         df = np.bincount(term_of, minlength=len(vocabulary))
         idf = np.log(1 + (self.size - df + 0.5) / (df + 0.5))
         lengths = np.bincount(doc_of, weights=tf, minlength=self.size)
@@ -165,20 +146,6 @@ def char_grams(text: str, *, shared: bool = False) -> Counter[str]:
         each = (flat[i : i + n] for i in range(len(flat) - n + 1))
         grams.update(map(sys.intern, each) if shared else each)
     return grams
-
-
-def _gram_ids(text: str, names: dict[str, int]) -> np.ndarray:
-    """The character grams of a text (as char_grams finds them, in order), as ids of `names`,
-    which gains the grams it has not seen."""
-    flat = squash(text)
-    grams = [flat[i : i + n] for n in GRAM_SIZES for i in range(len(flat) - n + 1)]
-    return np.fromiter((names.setdefault(gram, len(names)) for gram in grams), dtype=np.intp, count=len(grams))
-
-
-def _occurrences(docs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Each document's term ids laid end to end, with the document each came from."""
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.intp), [len(d) for d in docs])
-    return doc_of, np.concatenate(docs) if docs else np.zeros(0, dtype=np.intp)
 
 
 @dataclass
@@ -283,22 +250,20 @@ class EntryViews:
         )
 
     def _char_views(self) -> dict[str, Bm25]:
-        """BM25 over character grams: of each phrasing, of each answer, of each whole entry (its
-        answer, then its phrasings)."""
-        names: dict[str, int] = {}
-        phrasing_grams = [_gram_ids(text, names) for entry in self.entries for text in entry.phrasings]
-        answer_grams = [_gram_ids(entry.answer, names) for entry in self.entries]
-        vocabulary = list(names)
-        del names
-        views = {"char_phrasing": Bm25.of_occurrences(len(phrasing_grams), *_occurrences(phrasing_grams), vocabulary),
-                 "char_answer": Bm25.of_occurrences(len(answer_grams), *_occurrences(answer_grams), vocabulary)}
-        wholes: list[np.ndarray] = []
+        """BM25 over character grams: of each phrasing, of each answer, of each whole entry."""
+        phrasings = [char_grams(text, shared=True) for entry in self.entries for text in entry.phrasings]
+        views = {"char_phrasing": Bm25(phrasings)}
+        answers = [char_grams(entry.answer, shared=True) for entry in self.entries]
+        views["char_answer"] = Bm25(answers)
+        wholes: list[Counter[str]] = []
         start = 0
-        for index, answer in enumerate(answer_grams):
-            end = start + len(self.entries[index].phrasings)
-            wholes.append(np.concatenate([answer, *phrasing_grams[start:end]]))
-            start = end
-        views["char_entry"] = Bm25.of_occurrences(len(wholes), *_occurrences(wholes), vocabulary)
+        for entry, answer in zip(self.entries, answers, strict=True):
+            # Counted from elements() rather than added Counter by Counter: C instead of Python.
+            own = phrasings[start : start + len(entry.phrasings)]
+            wholes.append(Counter(chain(answer.elements(), *(grams.elements() for grams in own))))
+            start += len(entry.phrasings)
+        del phrasings, answers
+        views["char_entry"] = Bm25(wholes)
         return views
 
     # -- reading a message ---------------------------------------------------------------------
