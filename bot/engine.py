@@ -49,7 +49,7 @@ CANCEL = Command("cancel", "진행 중인 대화 취소")
 # Replies that answer one part of a message: a second question in it may be answered below.
 _ANSWERS_ONE_PART = frozenset({"rule", "branch"})
 # Small talk that answers with the capability list and the menu buttons.
-_WITH_MENU: frozenset[SmallTalk] = frozenset({"greeting", "help"})
+_WITH_MENU: frozenset[SmallTalk] = frozenset({"greeting", "help", "who"})
 
 
 def command_list(capabilities: Iterable[Capability | type[Capability]], *, admin: bool = False) -> list[Command]:

@@ -175,11 +175,25 @@ def test_a_number_a_flow_asked_for_reaches_the_flow() -> None:
     ("^^", "😊 더 궁금한 점이 있으시면 편하게 물어봐 주세요."),
     ("??", "어떤 점이 궁금하신가요? 평소 말씀하시듯 적어 주시면 안내자료에서 찾아 드리겠습니다."),
     ("감사합니다", "도움이 되었다니 다행입니다. 더 궁금한 점이 있으시면 언제든 물어봐 주세요."),
+    ("감사합니다 덕분에 많이 도움됐어요", "도움이 되었다니 다행입니다. 더 궁금한 점이 있으시면 언제든 물어봐 주세요."),
+    ("네 해결됐어요 ㅎㅎ", "도움이 되었다니 다행입니다. 더 궁금한 점이 있으시면 언제든 물어봐 주세요."),
 ])
 def test_small_talk_gets_a_short_reply_without_the_capability_list(text: str, expected: str) -> None:
     reply = say(engine(), text)
     assert reply.kind == "chat" and first_line(reply) == expected
     assert "이런 것을 도와드릴 수 있습니다" not in reply.text
+
+
+@pytest.mark.parametrize("text", ["너 사람이야 봇이야?", "혹시 상담원이세요?", "챗봇인가요"])
+def test_asked_who_is_answering_the_bot_says_it_is_a_bot_and_whom_to_call(text: str) -> None:
+    reply = say(engine(), text)
+    assert reply.kind == "chat" and first_line(reply).startswith("저는 사람이 아니라 자동으로 답하는 안내 봇")
+    assert "02-3449-8738" in reply.text and "이런 것을 도와드릴 수 있습니다" in reply.text
+
+
+@pytest.mark.parametrize("text", ["도움 받을 수 있나요", "사람 몇 명까지 등록돼요?", "직원이 대신 신청해도 되나요"])
+def test_questions_that_share_those_words_are_not_small_talk(text: str) -> None:
+    assert say(engine(), text).kind != "chat"
 
 
 @pytest.mark.parametrize(("media", "expected"), [
