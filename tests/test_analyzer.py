@@ -57,23 +57,3 @@ def test_a_one_sentence_message_is_read_once_with_the_same_words(monkeypatch: py
     assert reader.sentences(text) == [text]
     assert reader._words(text) == expected
     assert read == []  # splitting the sentences read its words already
-
-
-def test_each_sentence_of_a_longer_message_is_read_once_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    reader = analyzer()
-    text = "올해 처음 신평 받아요. 신청서류를 지점에 직접 내도 되나요?"
-    reader._sentences.pop(text, None)
-    sentences = reader.sentences(text)
-    assert len(sentences) == 2
-    expected = {}
-    for sentence in sentences:
-        key = sentence.strip()
-        expected[key] = reader._content_words(reader.kiwi.tokenize(reader.normalize(key)))
-        reader._raw.pop(key, None)
-    reader._sentences.pop(text, None)
-    read: list[str] = []
-    tokenize = reader.kiwi.tokenize
-    monkeypatch.setattr(reader.kiwi, "tokenize", lambda *a, **k: read.append(a[0]) or tokenize(*a, **k))
-    reader.sentences(text)
-    assert {key: reader._words(key) for key in expected} == expected
-    assert read == []
