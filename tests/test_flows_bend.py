@@ -184,14 +184,15 @@ def test_small_talk_gets_a_short_reply_without_the_capability_list(text: str, ex
     assert "이런 것을 도와드릴 수 있습니다" not in reply.text
 
 
-@pytest.mark.parametrize("text", ["너 사람이야 봇이야?", "혹시 상담원이세요?", "챗봇인가요"])
+@pytest.mark.parametrize("text", ["너 사람이야 봇이야?", "혹시 상담원이세요?", "챗봇인가요", "이거 봇이죠?"])
 def test_asked_who_is_answering_the_bot_says_it_is_a_bot_and_whom_to_call(text: str) -> None:
     reply = say(engine(), text)
     assert reply.kind == "chat" and first_line(reply).startswith("저는 사람이 아니라 자동으로 답하는 안내 봇")
     assert "02-3449-8738" in reply.text and "이런 것을 도와드릴 수 있습니다" in reply.text
 
 
-@pytest.mark.parametrize("text", ["도움 받을 수 있나요", "사람 몇 명까지 등록돼요?", "직원이 대신 신청해도 되나요"])
+@pytest.mark.parametrize("text", ["도움 받을 수 있나요", "사람 몇 명까지 등록돼요?", "직원이 대신 신청해도 되나요",
+                                  "직원이요?", "사람", "해결됐어요?"])
 def test_questions_that_share_those_words_are_not_small_talk(text: str) -> None:
     assert say(engine(), text).kind != "chat"
 

@@ -180,3 +180,7 @@ def test_the_questions_of_a_message_are_read_apart() -> None:
         "현금 명세서에 은행 순서가 정해져 있는지", "공사미수금은 어떻게 나누는지 알려주세요"]
     assert questions_in(["마감이 언제인지하고 서류가 뭔지 궁금해요"]) == ["마감이 언제인지", "서류가 뭔지 궁금해요"]
     assert questions_in(["수수료가 있는지 알려주세요"]) == ["수수료가 있는지 알려주세요"]
+    # "~는지와 관계없이" (regardless of) and the verb 인지하다 join nothing.
+    assert questions_in(["신용평가를 받았는지와 관계없이 보증 신청이 되나요?"]) == [
+        "신용평가를 받았는지와 관계없이 보증 신청이 되나요?"]
+    assert questions_in(["그 사실을 인지하고 있어야 하나요?"]) == ["그 사실을 인지하고 있어야 하나요?"]

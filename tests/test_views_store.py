@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import numpy as np
 import pytest
 
 from bot.faq import views_store
+from bot.faq.index import FaqIndex
+from bot.faq.live import with_alternates
 from bot.faq.views import Document, EntryViews
 from bot.faq.views_store import load_views
 from support import analyzer, faq_index
@@ -55,11 +58,14 @@ def same_scores(a: EntryViews, b: EntryViews) -> bool:
     return True
 
 
-def test_a_restart_reads_the_parts_back_and_ranks_as_a_fresh_build(tmp_path: Path) -> None:
+def test_a_restart_reads_the_parts_back_and_ranks_as_a_fresh_build(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     built = load_views(documents(), analyzer(), tmp_path)
     assert len(files(tmp_path)) == 1
     assert files(tmp_path)[0].stat().st_mode & 0o077 == 0  # the bot's own file, no one else's
+    monkeypatch.setattr(EntryViews, "_read", lambda self: pytest.fail("read the documents again"))
     restored = load_views(documents(), analyzer(), tmp_path)
+    monkeypatch.undo()
     assert restored.parts is not built.parts
     assert same_scores(built, restored)
     assert same_scores(EntryViews(documents(), analyzer()), restored)
@@ -115,15 +121,45 @@ def test_a_full_disk_only_costs_the_next_start_a_build(tmp_path: Path, monkeypat
     assert same_scores(views, EntryViews(some(), analyzer()))
 
 
-def test_only_the_newest_files_are_kept(tmp_path: Path) -> None:
+def test_only_the_newest_files_are_kept_and_one_read_at_start_is_newest(tmp_path: Path) -> None:
+    load_views(some(), analyzer(), tmp_path)
+    (in_use,) = files(tmp_path)
     for n in range(views_store.KEEP + 2):
+        os.utime(in_use, (1, 1))  # written long ago ...
+        load_views(some(), analyzer(), tmp_path)  # ... and read at every start
         load_views(some()[: 5 + n], analyzer(), tmp_path)
-    assert len(files(tmp_path)) == views_store.KEEP
+    assert len(files(tmp_path)) == views_store.KEEP and in_use.exists()
 
 
-def test_no_folder_builds_and_writes_nothing(tmp_path: Path) -> None:
-    views = load_views(some(), analyzer(), None)
-    assert views.parts is not None and files(tmp_path) == []
+def test_a_file_of_the_wrong_types_is_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    load_views(some(), analyzer(), tmp_path)
+    (path,) = files(tmp_path)
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = dict(stored.items())
+    arrays["char_entry.docs"] = arrays["char_entry.docs"].astype(np.float64)
+    with path.open("wb") as handle:
+        np.savez(handle, **arrays)
+    with caplog.at_level(logging.WARNING):
+        views = load_views(some(), analyzer(), tmp_path)
+    assert "not used" in caplog.text
+    assert same_scores(views, EntryViews(some(), analyzer()))
+
+
+def test_no_folder_builds_without_touching_a_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views_store, "_write", lambda path, parts: pytest.fail("wrote a file"))
+    monkeypatch.setattr(views_store, "_read", lambda path, documents: pytest.fail("read a file"))
+    assert same_scores(load_views(some(), analyzer(), None), EntryViews(some(), analyzer()))
+
+
+def test_an_index_tried_with_new_alternates_is_not_kept_unless_it_serves(tmp_path: Path) -> None:
+    base = faq_index()
+    index = FaqIndex(base.kb, analyzer(), base.model, base.topics, base.classifier, views_folder=tmp_path)
+    assert len(files(tmp_path)) == 1
+    extra = {base.kb.entries[0].id: ["새로 가르쳐 보는 질문 표현"]}
+    with_alternates(index, extra)
+    assert len(files(tmp_path)) == 1
+    serving = with_alternates(index, extra, keep=True)
+    assert len(files(tmp_path)) == 2 and serving.views_folder == tmp_path
 
 
 def test_code_files_that_cannot_be_read_leave_the_views_unkept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -191,23 +191,28 @@ class FaqCapability(Capability):
                           companion_source=kb.source_label(companion))
             text = both if len(both) <= MAX_REPLY_CHARS else text
         offered: list[Entry] = []
+        answered = [entry]
         for other in besides:
             also = "\n\n" + render("answer_also", entry=other.entry, source=kb.source_label(other.entry))
             if other.sure and len(text) + len(also) <= MAX_REPLY_CHARS:
                 text += also
+                answered.append(other.entry)
             else:
                 offered.append(other.entry)
-        if offered:
-            text += "\n\n" + render("answer_offer", entries=offered)
+        offer = "\n\n" + render("answer_offer", entries=offered) if offered else ""
+        # Past the limit, the offer stays as its buttons alone.
+        text += offer if len(text) + len(offer) <= MAX_REPLY_CHARS else ""
         shown = {other.entry.id for other in besides}
         related = [kb.by_id[r] for r in entry.related if r in kb.by_id and r not in shown][:3]
+        # What each answered entry offers to do (a calculator, a form), once.
+        actions = list(dict.fromkeys(a for e in answered for a in e.actions))
         return Reply(
             kind="answer",
             text=text,
             candidates=[candidate(m.entry, m.score) for m in ranking.matches[:SUGGESTIONS]] if ranking else [],
             confidence=ranking.confidence if ranking else 1.0,
             buttons=[Button(clip(o.question, BUTTON_CHARS), f"faq:{o.id}", follow_on=True) for o in offered]
-            + [Button(self.actions[a], f"menu:{a}", follow_on=True) for a in entry.actions]
+            + [Button(self.actions[a], f"menu:{a}", follow_on=True) for a in actions]
             + [Button(clip(r.question, BUTTON_CHARS), f"faq:{r.id}", follow_on=True) for r in related],
             entry_id=entry.id,
         )

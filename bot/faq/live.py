@@ -45,15 +45,18 @@ class Lesson:
     outright: bool = False
 
 
-def with_alternates(index: FaqIndex, extra: Mapping[str, Sequence[str]]) -> FaqIndex:
+def with_alternates(index: FaqIndex, extra: Mapping[str, Sequence[str]], *, keep: bool = False) -> FaqIndex:
     """`index` built again with `extra` alternates added to their entries (same analyser, gate
-    and out-of-scope topics)."""
+    and out-of-scope topics). `keep`: its views are kept for the next start, as the index that
+    serves is (a candidate tried against the known questions is not: a refused teach writes
+    nothing, and the files in use are not pruned for it)."""
     if not extra:
         return index
     entries = [dataclasses.replace(e, alternates=(*e.alternates, *extra[e.id])) if e.id in extra else e
                for e in index.kb.entries]
     kb = KnowledgeBase(index.kb.documents, index.kb.categories, entries)
-    return FaqIndex(kb, index.analyzer, index.model, index.topics, index.classifier, index.views_folder)
+    return FaqIndex(kb, index.analyzer, index.model, index.topics, index.classifier,
+                    index.views_folder if keep else None)
 
 
 class LiveFaq:
@@ -114,11 +117,11 @@ class LiveFaq:
         entry = self.base.kb.by_id.get(entry_id)
         return entry is not None and squash(question) not in {squash(p) for p in (entry.question, *entry.alternates)}
 
-    def _build(self, wanted: Sequence[tuple[str, str]]) -> FaqIndex:
+    def _build(self, wanted: Sequence[tuple[str, str]], *, keep: bool = True) -> FaqIndex:
         extra: dict[str, list[str]] = {}
         for entry_id, question in wanted:
             extra.setdefault(entry_id, []).append(question)
-        return with_alternates(self.base, extra)
+        return with_alternates(self.base, extra, keep=keep)
 
     def _use(self, wanted: tuple[tuple[str, str], ...], index: FaqIndex) -> None:
         self.capability.index = index
@@ -137,7 +140,7 @@ class LiveFaq:
         self.refresh()
         new = [q for q in cleaned if self._new_to_base(entry_id, q)]
         wanted = tuple(sorted({*self._built_for, *((entry_id, q) for q in new)}))
-        candidate = self._build(wanted) if new else self.index
+        candidate = self._build(wanted, keep=False) if new else self.index
         harms = self.guard.harms(candidate, self.guard.related(new)) if new else []
         if harms:
             attune(self.index)

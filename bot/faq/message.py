@@ -61,7 +61,7 @@ _KINDS: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = (
     )),
     ("person", re.compile(r"누가|누구")),
     # An upper limit ("최대 몇 명", "한도가 얼마"): the answer must state one.
-    ("maximum", re.compile(r"최대|상한|한도가\s*(얼마|몇|있)")),
+    ("maximum", re.compile(r"최대(?!한)|상한|한도가\s*(얼마|몇|있)")),
     ("why", re.compile(r"왜|이유")),
     ("how", re.compile(r"어떻게|어떡|어케|방법|절차|순서")),
 )

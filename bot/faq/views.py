@@ -106,7 +106,11 @@ class Bm25:
     def restore(cls, size: int, vocabulary: Sequence[str], docs: np.ndarray, impacts: np.ndarray,
                 bounds: np.ndarray) -> Bm25:
         """The index `arrays` gave, as kept between starts (bot.faq.views_store)."""
-        if len(bounds) != len(vocabulary) + 1 or len(docs) != len(impacts) or int(bounds[-1]) != len(docs):
+        if not (docs.ndim == impacts.ndim == bounds.ndim == 1 and docs.dtype.kind in "iu"
+                and bounds.dtype.kind in "iu" and impacts.dtype.kind == "f"):
+            raise ValueError("BM25 arrays of the wrong shape or type")
+        if len(bounds) != len(vocabulary) + 1 or len(docs) != len(impacts) or int(bounds[0]) != 0 \
+                or int(bounds[-1]) != len(docs) or bool(np.any(np.diff(bounds) < 0)):
             raise ValueError("BM25 arrays do not fit together")
         if len(docs) and not 0 <= int(docs.min()) <= int(docs.max()) < size:
             raise ValueError("BM25 postings name a document that does not exist")

@@ -11,9 +11,11 @@ without pickle, so a file in the folder can hold arrays and nothing else."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
+import os
 import zipfile
 from collections.abc import Sequence
 from itertools import pairwise
@@ -31,7 +33,8 @@ from bot.storage.files import write_private
 log = logging.getLogger(__name__)
 FORMAT = 1
 PREFIX = "faq-views-"
-# Files of other document sets kept besides the newest: the files' and the taught index.
+# Files kept in all, the one just used or written the newest (a file is touched when read): the
+# knowledge files' index and the one with the taught alternates, and one before them.
 KEEP = 3
 # Between the words of a list stored as one text: no word holds it (checked when written).
 SEPARATOR = "\x1f"
@@ -57,8 +60,8 @@ def load_views(documents: Sequence[Document], analyzer: Analyzer, folder: Path |
 
 def _key(documents: Sequence[Document], analyzer: Analyzer) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{analyzer.reading}".encode())
-    for module in (views_module, analyzer_module, hangul):
-        digest.update(Path(str(module.__file__)).read_bytes())
+    for code in (views_module.__file__, analyzer_module.__file__, hangul.__file__, __file__):
+        digest.update(Path(str(code)).read_bytes())
     for document in documents:
         digest.update(SEPARATOR.join((*document.phrasings, document.answer, "\n")).encode("utf-8"))
     return digest.hexdigest()
@@ -68,13 +71,17 @@ def _read(path: Path, documents: Sequence[Document]) -> ViewParts | None:
     try:
         # Opened here, not by numpy, so that a file that is not a zip is closed all the same.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as stored:
-            return _parts(dict(stored.items()), documents)
+            parts = _parts(dict(stored.items()), documents)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError, zipfile.BadZipFile,
             EOFError) as exc:
         log.warning("faq views file %s not used (%s): building the views", path.name, type(exc).__name__)
         return None
+    # In use: the newest, so that pruning after another set's write keeps it.
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return parts
 
 
 def _parts(stored: dict[str, np.ndarray], documents: Sequence[Document]) -> ViewParts:
@@ -95,6 +102,8 @@ def _parts(stored: dict[str, np.ndarray], documents: Sequence[Document]) -> View
     phrasing_terms = _sets(terms, stored["phrasing.starts"], stored["phrasing.ids"])
     sentence_sets = _sets(terms, stored["sentence.starts"], stored["sentence.ids"])
     per_document = stored["sentence.counts"]
+    if per_document.ndim != 1 or per_document.dtype.kind not in "iu" or bool(np.any(per_document < 0)):
+        raise ValueError("sentence counts of the wrong shape or type")
     jamo = _words(stored["jamo"])
     if len(phrasing_terms) != phrasings or len(jamo) != phrasings or len(per_document) != n \
             or int(per_document.sum()) != len(sentence_sets):
@@ -163,6 +172,8 @@ def _words(blob: np.ndarray) -> list[str]:
 
 
 def _sets(words: list[str], starts: np.ndarray, ids: np.ndarray) -> list[frozenset[str]]:
+    if starts.ndim != 1 or ids.ndim != 1 or starts.dtype.kind not in "iu" or ids.dtype.kind not in "iu":
+        raise ValueError("word lists of the wrong shape or type")
     if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= len(words)):
         raise ValueError("a word id out of range")
     if len(starts) == 0 or int(starts[0]) != 0 or int(starts[-1]) != len(ids) or np.any(np.diff(starts) < 0):

@@ -28,7 +28,8 @@ _LEADING = re.compile(r"^\s*(?:(?:그건|그거|그게|그걸|그것|그곳|그�
 # A request for something to be told ("알려 주세요", "궁금합니다") asks as much as a question does.
 _ASKS_TO_BE_TOLD = re.compile(r"알려\s*주|가르쳐\s*주|궁금|여쭤|여쭙")
 _NEXT_QUESTION = re.compile(r"(?<=[가-힣])(?:고|는데|지만)\s*,\s*|\s*,?\s+(?:그리고|또한?|근데|그런데)\s+"
-                            r"|(?<=[는인건될할을]지)(?:랑|하고|와)\s*,?\s+")
+                            # "~는지랑 ~는지": not "~는지와 관계없이" (regardless), not the verb 인지하다.
+                            r"|(?<=[는인건될할을]지)(?:랑|하고|와)\s*,?\s+(?!관계|상관|무관|같이|함께|비교|달리|더불어|있|계)")
 _TRAILING = re.compile(r"(?:[은는이가도]?요|[은는])?\s*[?？.!~]*\s*$")
 
 

@@ -25,11 +25,14 @@ _PATTERNS: list[tuple[SmallTalk, re.Pattern[str]]] = [
     ("help", re.compile(r"^(도움말|도움|도와줘(요)?|도와주세요|메뉴|help|뭐(할수있어|할수있나요|해줄수있어)(요)?|"
                         r"무엇을할수있나요|사용법|기능)+$")),
     # Who is answering: "너 사람이야 봇이야?", "혹시 상담원이세요?".
-    ("who", re.compile(r"^(너|넌|당신|님|여기|이거|이건)?(혹시)?((사람|상담원|직원|로봇|봇|챗봇|ai|기계|자동응답|인공지능)"
-                       r"(이|이야|이에요|예요|인가요|이세요|이신가요|이니|이냐|냐|야|임|맞아요|맞나요|아니에요|아니야|이지|지)?(요)?)+$")),
+    # Asked as a question of the bot ("~이야", "~인가요", "~이죠"): a bare "사람" or "직원이요?"
+    # is a follow-up or a question about someone else.
+    ("who", re.compile(r"^(너|넌|당신|님|여기|이거|이건)?(혹시)?((사람|상담원|로봇|봇|챗봇|ai|기계|자동응답|인공지능)"
+                       r"(이야|이에요|인가요|이세요|이신가요|이니|이냐|냐|야|임|맞아요|맞나요|아니에요|아니야|이죠|죠)요?)+$")),
     ("laugh", re.compile(r"^([ㅋㅎ]+|크+|하하+|허허+|호호+|lol)+$")),
     ("puzzled", re.compile(r"^([ㅠㅜ]+|헐|엥|음+|흠+)+$")),
 ]
+_THANKING = re.compile(r"감사|고마|고맙|땡큐|thank|수고")
 # Marks alone: "^^" smiles back; "??", "...", "?!" wonder what to say.
 _SMILE = re.compile(r"^\s*(?:\^+[_\s]*\^+|:\)|:D)[\s~]*$")
 _PUZZLED = re.compile(r"^[\s?？!.…~]+$")
@@ -45,5 +48,8 @@ def classify(text: str) -> SmallTalk | None:
         return None
     for kind, pattern in _PATTERNS:
         if pattern.match(key):
+            # "해결됐어요?" asks whether it is solved; a thank-you does not end in a question mark.
+            if kind == "thanks" and "?" in text and not _THANKING.search(key):
+                return None
             return kind
     return None
