@@ -3,6 +3,7 @@ and the three outcomes: a confident answer, did-you-mean suggestions, an honest 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from bot.faq.classifier import ClassifierError, PhrasingClassifier, documents, features
-from bot.faq.features import GATE_FEATURES
+from bot.faq.features import GATE_FEATURES, gives_kinds
 from bot.faq.index import FaqIndex
 from support import faq_index
 
@@ -117,3 +118,19 @@ def test_an_index_without_the_learned_view_still_ranks() -> None:
     bare = FaqIndex(base.kb, base.analyzer, base.model, base.topics)
     ranking = bare.rank("신용평가 수수료 있나요")
     assert ranking.best is not None and ranking.best.entry.id == "rating-fee"
+
+
+def test_scope_is_judged_by_the_nearest_entry_not_by_the_kind_checks_choice() -> None:
+    """The kind check may put a dated entry before a nearer undated one ("언제예요?"); whether the
+    message is out of scope still depends on how near the nearest entry is."""
+    index = faq_index()
+    evidence = index.read("마감이 언제예요?")
+    n = len(index.entries)
+    undated = next(i for i, e in enumerate(index.entries) if not gives_kinds(evidence.query.message, e.answer))
+    dated = next(i for i, e in enumerate(index.entries) if gives_kinds(evidence.query.message, e.answer))
+    fused = np.zeros(len(evidence.fused))
+    fused[undated], fused[dated], fused[n] = 0.70, 0.45, 0.55
+    judgement = index.judge(dataclasses.replace(evidence, fused=fused))
+    assert int(judgement.order[0]) == dated and judgement.topic is None
+    fused[n] = 0.75
+    assert index.judge(dataclasses.replace(evidence, fused=fused)).topic == 0

@@ -157,7 +157,9 @@ class FaqIndex:
         order = self._kind_first(np.lexsort((self._id_order, -fused[:n])), fused, evidence.query)
         top = int(order[0])
         best_topic = int(np.argmax(fused[n:])) if len(fused) > n else None
-        topic_margin = float(fused[top] - fused[n + best_topic]) if best_topic is not None else 10.0
+        # Scope is a question of the nearest entry, whichever the kind check puts first.
+        nearest = float(fused[:n].max())
+        topic_margin = float(nearest - fused[n + best_topic]) if best_topic is not None else 10.0
         gate = gate_vector(self.views, evidence.query, evidence.scores, fused, order, self.entries[top].answer,
                            self._entry_text[top], self.institutions, topic_margin)
         second = int(order[1]) if len(order) > 1 else None
