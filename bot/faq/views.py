@@ -44,6 +44,8 @@ VIEW_NAMES = (
 )
 # Views already in 0..1 across queries; the BM25 views are divided by the query's best score.
 BOUNDED_VIEWS = frozenset({"coverage", "focus", "focus_words", "recall", "jamo"})
+# The views kept as BM25 postings (the rest are computed from words per message).
+BM25_VIEWS = tuple(name for name in VIEW_NAMES if name not in BOUNDED_VIEWS)
 K1, B = 1.2, 0.75
 GRAM_SIZES = (2, 3)
 # Where an answer's sentences end: a line, or a sentence-final ending before a space.
@@ -109,8 +111,7 @@ class Bm25:
         if not (docs.ndim == impacts.ndim == bounds.ndim == 1 and docs.dtype.kind in "iu"
                 and bounds.dtype.kind in "iu" and impacts.dtype.kind == "f"):
             raise ValueError("BM25 arrays of the wrong shape or type")
-        if len(bounds) != len(vocabulary) + 1 or len(docs) != len(impacts) or int(bounds[0]) != 0 \
-                or int(bounds[-1]) != len(docs) or bool(np.any(np.diff(bounds) < 0)):
+        if len(bounds) != len(vocabulary) + 1 or len(docs) != len(impacts) or not offsets_fit(bounds, len(docs)):
             raise ValueError("BM25 arrays do not fit together")
         if len(docs) and not 0 <= int(docs.min()) <= int(docs.max()) < size:
             raise ValueError("BM25 postings name a document that does not exist")
@@ -138,6 +139,11 @@ class Bm25:
         postings = np.arange(int(ends[-1])) + np.repeat(starts - ends + lengths, lengths)
         weight = np.repeat(np.fromiter((w for _, w in known), dtype=np.float64, count=len(known)), lengths)
         return np.bincount(self._docs[postings], weights=self._impacts[postings] * weight, minlength=self.size)
+
+
+def offsets_fit(starts: np.ndarray, total: int) -> bool:
+    """Do `starts` (one item's start in a flat array of `total`, then `total`) cut it in order?"""
+    return len(starts) > 0 and int(starts[0]) == 0 and int(starts[-1]) == total and not bool(np.any(np.diff(starts) < 0))
 
 
 def char_grams(text: str, *, shared: bool = False) -> Counter[str]:
@@ -175,8 +181,8 @@ class EntryViews:
         parts = self.parts
         self._bm25 = parts.bm25
         self._jamo_of = parts.jamo_of
-        self.phrasing_owner = np.repeat(np.arange(len(self.entries), dtype=np.intp),
-                                        [len(entry.phrasings) for entry in self.entries])
+        self._phrasing_counts = np.array([len(entry.phrasings) for entry in self.entries], dtype=np.intp)
+        self.phrasing_owner = np.repeat(np.arange(len(self.entries), dtype=np.intp), self._phrasing_counts)
         self._starts = np.searchsorted(self.phrasing_owner, np.arange(len(self.entries)))
         n = len(self.entries)
         self.used_by = parts.used_by
@@ -359,7 +365,7 @@ class EntryViews:
         likely = np.argsort(-(scores["morph_entry"] + scores["char_entry"]), kind="stable")[:FUZZY_SHORTLIST]
         pool = list(chain.from_iterable(self._jamo_of[i] for i in likely))
         found = process.cdist([jamo], pool, scorer=fuzz.ratio, dtype=np.float64)[0]
-        owners = np.repeat(likely, [len(self._jamo_of[i]) for i in likely])
+        owners = np.repeat(likely, self._phrasing_counts[likely])
         np.maximum.at(similarity, owners, found / 100)
         return similarity
 

@@ -26,7 +26,7 @@ import numpy as np
 from bot.faq import analyzer as analyzer_module
 from bot.faq import views as views_module
 from bot.faq.analyzer import Analyzer
-from bot.faq.views import Bm25, Document, EntryViews, ViewParts
+from bot.faq.views import BM25_VIEWS, Bm25, Document, EntryViews, ViewParts, offsets_fit
 from bot.korean import hangul
 from bot.storage.files import write_private
 
@@ -89,8 +89,7 @@ def _parts(stored: dict[str, np.ndarray], documents: Sequence[Document]) -> View
     n = len(documents)
     phrasings = sum(len(d.phrasings) for d in documents)
     bm25 = {}
-    for name in ("morph_phrasing", "morph_answer", "morph_entry", "plain_phrasing", "plain_entry",
-                 "char_phrasing", "char_answer", "char_entry"):
+    for name in BM25_VIEWS:
         size = phrasings if name.endswith("_phrasing") else n
         bm25[name] = Bm25.restore(size, _words(stored[f"{name}.vocabulary"]), stored[f"{name}.docs"],
                                   stored[f"{name}.impacts"], stored[f"{name}.bounds"])
@@ -176,7 +175,7 @@ def _sets(words: list[str], starts: np.ndarray, ids: np.ndarray) -> list[frozens
         raise ValueError("word lists of the wrong shape or type")
     if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= len(words)):
         raise ValueError("a word id out of range")
-    if len(starts) == 0 or int(starts[0]) != 0 or int(starts[-1]) != len(ids) or np.any(np.diff(starts) < 0):
+    if not offsets_fit(starts, len(ids)):
         raise ValueError("word lists do not fit together")
     named = [words[i] for i in ids.tolist()]
     bounds = starts.tolist()
